@@ -1,0 +1,34 @@
+#pragma once
+
+// Dispatcher: the api's front door. Routes one HttpRequest to the operational endpoints
+// (/health, /ready, /metrics) or to the SQS protocols, and makes sure every request gets
+// a well-formed answer in its protocol, with its outcome counted.
+//
+// Safe from any thread; handle() never blocks. Borrowed objects must outlive it.
+
+#include <chrono>
+#include <functional>
+
+#include "api/api_metrics.h"
+#include "api/http_types.h"
+#include "api/sqs_protocol.h"
+
+namespace spool {
+
+class Dispatcher {
+ public:
+  // `is_ready` must not block (see Readiness).
+  Dispatcher(ApiMetrics& metrics, std::function<bool()> is_ready)
+      : metrics_(metrics), is_ready_(std::move(is_ready)) {}
+
+  void handle(HttpRequest request, Reply reply);
+
+ private:
+  void handle_sqs(const HttpRequest& request, const Reply& reply,
+                  std::chrono::steady_clock::time_point start);
+
+  ApiMetrics& metrics_;
+  std::function<bool()> is_ready_;
+};
+
+}  // namespace spool

@@ -1,0 +1,39 @@
+#pragma once
+
+// HttpServer: the only place that knows cpprestsdk. It accepts HTTP requests, reads each
+// body in full, hands our own HttpRequest to the handler and sends the handler's reply.
+//
+// Handlers run on cpprestsdk's pool threads and must not block: they answer through the
+// Reply, possibly later and from another thread (a shard's). start()/stop() from one
+// thread; stop() stops accepting and waits for the listener to close.
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/http_types.h"
+#include "common/status.h"
+
+namespace spool {
+
+using HttpHandler = std::function<void(HttpRequest, Reply)>;
+
+class HttpServer {
+ public:
+  // Sizes cpprestsdk's process-wide thread pool. Call once, before the first listener
+  // opens (the pool is created on first use and can't be resized).
+  static void configure_thread_pool(int threads);
+
+  HttpServer(std::string host, uint16_t port, HttpHandler handler);
+  ~HttpServer();
+
+  // Binds and starts accepting. kUnavailable when the address can't be bound.
+  Status start();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace spool

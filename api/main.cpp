@@ -1,0 +1,162 @@
+// spoold's composition root: builds every layer and wires them together (the one place
+// allowed to name them all, as Envoy's source/exe/). Start-up order: flags → data
+// directory lock → PostgreSQL (embedded or given) → catalog and migrations → cluster
+// layout → tenants → HTTP. Shutdown runs the reverse: stop accepting, then the catalog,
+// then the embedded PostgreSQL.
+
+#include <prometheus/registry.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "api/api_metrics.h"
+#include "api/dispatcher.h"
+#include "api/http_server.h"
+#include "api/readiness.h"
+#include "api/spoold_flags.h"
+#include "auth/secret_box.h"
+#include "auth/tenants.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "storage/data_dir_lock.h"
+#include "storage/embedded_postgres.h"
+#include "storage/pg_catalog.h"
+
+namespace spool {
+namespace {
+
+// Exit codes: 2 for a bad command line or configuration, 1 for any failure to start.
+constexpr int kExitUsage = 2;
+constexpr int kExitStartFailed = 1;
+
+int fail_start(const Status& st) {
+  std::fprintf(stderr, "spoold: %s\n", st.message().c_str());
+  return kExitStartFailed;
+}
+
+void print_banner(const SpooldConfig& config, bool default_tenant) {
+  const std::string url = config.api.base_url();
+  std::string out;
+  out += "\nSpool is ready.\n";
+  out += "  endpoint:  " + url + "\n";
+  out += "  region:    " + config.api.region + "\n";
+  if (default_tenant) {
+    out += "  account:   " + std::string(kDefaultAccountId) + "\n";
+    out += "  access key: " + std::string(kDefaultAccessKeyId) + "   secret key: " +
+           std::string(kDefaultSecret) + "\n\n";
+    out += "Try it:\n  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws sqs list-queues "
+           "--region " + config.api.region + " --endpoint-url " + url + "\n\n";
+  } else {
+    out += "  credentials: create a tenant with `spoold admin tenant create --name NAME`\n\n";
+  }
+  std::fputs(out.c_str(), stdout);
+  std::fflush(stdout);
+}
+
+int run(const SpooldConfig& config) {
+  set_log_level(config.log_level);
+  // Signals are taken synchronously by the main thread (sigwait); every thread created
+  // from here on inherits the blocked mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto lock = DataDirLock::acquire(config.storage.data_dir);
+  if (!lock) return fail_start(lock.error());
+
+  std::unique_ptr<EmbeddedPostgres> embedded;
+  std::string conninfo = config.storage.database_url;
+  const bool is_embedded = conninfo.empty();
+  if (is_embedded) {
+    auto pg = EmbeddedPostgres::start(config.storage.data_dir);
+    if (!pg) return fail_start(pg.error());
+    embedded = std::move(*pg);
+    conninfo = embedded->conninfo();
+  }
+  auto catalog = PgCatalog::open(conninfo);
+  if (!catalog) return fail_start(catalog.error());
+
+  auto layout = (*catalog)->ensure_cluster(config.engine.shards);
+  if (!layout) return fail_start(layout.error());
+  if (config.shards_given && layout->shard_count != config.engine.shards) {
+    std::fprintf(stderr,
+                 "spoold: --shards is %d but this cluster was created with %d shards; shards "
+                 "are fixed at cluster creation\n",
+                 config.engine.shards, layout->shard_count);
+    return kExitUsage;
+  }
+
+  SystemClock clock;
+  auto box = SecretBox::load_or_create(config.storage.data_dir);
+  if (!box) return fail_start(box.error());
+  Tenants tenants(**catalog, *box, clock);
+  bool has_default_tenant = false;
+  if (is_embedded) {
+    // Only the embedded default gets the documented test/test tenant; a real database
+    // starts without any credentials anyone could guess.
+    auto created = tenants.ensure_default_tenant();
+    if (!created) return fail_start(created.error());
+    auto accounts = (*catalog)->find_account(kDefaultAccountId);
+    has_default_tenant = accounts && accounts->has_value();
+  }
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  ApiMetrics metrics(registry);
+  Catalog* catalog_ptr = catalog->get();
+  Readiness readiness([catalog_ptr] { return catalog_ptr->ping(); }, std::chrono::seconds(1));
+  Dispatcher dispatcher(metrics, [&readiness] { return readiness.ready(); });
+
+  int threads = config.api.http_threads;
+  if (threads == 0) threads = std::max(2u, std::thread::hardware_concurrency());
+  HttpServer::configure_thread_pool(threads);
+  HttpServer server(config.api.listen_host, config.api.listen_port,
+                    [&dispatcher](HttpRequest request, Reply reply) {
+                      dispatcher.handle(std::move(request), std::move(reply));
+                    });
+  Status st = server.start();
+  if (!st.ok()) return fail_start(st);
+  log_info("api", "listening",
+           {{"listen", config.api.listen_host + ":" + std::to_string(config.api.listen_port)},
+            {"shards", layout->shard_count},
+            {"fsync", to_string(config.storage.fsync)},
+            {"http_threads", threads},
+            {"catalog", is_embedded ? "embedded" : "external"}});
+  print_banner(config, has_default_tenant);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  log_info("api", "stopping", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
+  server.stop();
+  catalog->reset();
+  if (embedded) embedded->stop();
+  log_info("api", "stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace spool
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto command = spool::parse_spoold_flags(args, spool::process_env);
+  if (!command) {
+    std::fprintf(stderr, "spoold: %s\n", command.error().message().c_str());
+    return spool::kExitUsage;
+  }
+  if (command->help) {
+    std::fputs(spool::spoold_help().c_str(), stdout);
+    return 0;
+  }
+  if (!command->positional.empty()) {
+    std::fprintf(stderr, "spoold: unknown command '%s'; see spoold --help\n",
+                 command->positional.front().c_str());
+    return spool::kExitUsage;
+  }
+  return spool::run(command->config);
+}

@@ -1,0 +1,44 @@
+#include "api/sqs_errors.h"
+
+#include "common/check.h"
+
+namespace spool {
+
+// No default: -Wall (-Wswitch) flags any Errc nobody has mapped yet.
+SqsError sqs_error_for(Errc code) {
+  switch (code) {
+    case Errc::kOk:
+      break;
+    case Errc::kInvalidArgument:
+      return {"InvalidParameterValue", "InvalidParameterValue", 400, true};
+    case Errc::kMissingParameter:
+      return {"MissingParameter", "MissingParameter", 400, true};
+    case Errc::kInvalidAction:
+      return kInvalidActionError;
+    case Errc::kUnsupported:
+      return {"UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation", 400, true};
+    case Errc::kNotFound:
+      return {"ResourceNotFoundException", "ResourceNotFoundException", 404, true};
+    case Errc::kQueueNotFound:
+      return {"QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue", 400, true};
+    case Errc::kAlreadyExists:
+      return {"QueueNameExists", "QueueAlreadyExists", 400, true};
+    case Errc::kUnauthenticated:
+      return {"InvalidClientTokenId", "InvalidClientTokenId", 403, true};
+    case Errc::kPermissionDenied:
+      return {"AccessDenied", "AccessDenied", 403, true};
+    case Errc::kResourceExhausted:
+      return {"OverLimit", "OverLimit", 403, true};
+    case Errc::kNoSpace:
+    case Errc::kUnavailable:
+      return {"ServiceUnavailable", "ServiceUnavailable", 503, false};
+    case Errc::kCorruption:
+    case Errc::kIoError:
+    case Errc::kInternal:
+      return {"InternalFailure", "InternalFailure", 500, false};
+  }
+  SPOOL_CHECK(code != Errc::kOk);
+  return {"InternalFailure", "InternalFailure", 500, false};
+}
+
+}  // namespace spool

@@ -1,0 +1,76 @@
+#include "common/random.h"
+
+#include <openssl/rand.h>
+
+#include "common/check.h"
+
+namespace spool {
+
+std::string random_bytes(size_t n) {
+  std::string out(n, '\0');
+  if (n > 0) {
+    SPOOL_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) == 1);
+  }
+  return out;
+}
+
+std::string random_string(size_t n, std::string_view alphabet) {
+  SPOOL_CHECK(!alphabet.empty() && alphabet.size() <= 256);
+  // Reject bytes past the largest multiple of the alphabet size so every symbol is equally
+  // likely.
+  const size_t limit = 256 - (256 % alphabet.size());
+  std::string out;
+  out.reserve(n);
+  while (out.size() < n) {
+    for (unsigned char b : random_bytes(n)) {
+      if (b >= limit) continue;
+      out += alphabet[b % alphabet.size()];
+      if (out.size() == n) break;
+    }
+  }
+  return out;
+}
+
+std::string hex_encode(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0xf];
+  }
+  return out;
+}
+
+bool hex_decode(std::string_view hex, std::string* out) {
+  if (hex.size() % 2 != 0) return false;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  out->clear();
+  out->reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out->push_back(static_cast<char>(hi << 4 | lo));
+  }
+  return true;
+}
+
+}  // namespace spool
+
+namespace spool {
+
+std::string uuid_v4() {
+  std::string b = random_bytes(16);
+  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
+  std::string hex = hex_encode(b);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+}
+
+}  // namespace spool

@@ -1,0 +1,27 @@
+#pragma once
+
+// Cryptographically strong random bytes (OpenSSL's RAND_bytes), for keys, secrets and
+// ids that must not be guessed. Safe from any thread.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace spool {
+
+// n random bytes. Aborts if the system's generator fails (nothing sane can continue).
+std::string random_bytes(size_t n);
+
+// n random characters from `alphabet`, without modulo bias.
+std::string random_string(size_t n, std::string_view alphabet);
+
+std::string hex_encode(std::string_view bytes);
+// False when `hex` has odd length or a non-hex character.
+bool hex_decode(std::string_view hex, std::string* out);
+
+}  // namespace spool
+
+namespace spool {
+// A random (version 4) UUID in its 36-character text form, for request ids.
+std::string uuid_v4();
+}  // namespace spool
