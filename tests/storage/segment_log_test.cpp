@@ -1,0 +1,228 @@
+#include "storage/segment_log.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "storage/file_names.h"
+#include "tests/storage/storage_test_util.h"
+
+namespace spool {
+namespace {
+
+using testing::payload_for;
+using testing::TempDir;
+
+SegmentLogOptions small_options(const std::string& dir) {
+  SegmentLogOptions o;
+  o.dir = dir;
+  o.segment_bytes = 16 * 1024;
+  o.preallocate_bytes = 8 * 1024;
+  return o;
+}
+
+std::unique_ptr<SegmentLog> open_ok(SegmentLogOptions o, const SegmentLog::Replay& replay = {}) {
+  auto log = SegmentLog::open(std::move(o), replay);
+  EXPECT_TRUE(log.has_value()) << (log ? "" : log.error().to_string());
+  return log ? std::move(*log) : nullptr;
+}
+
+TEST(SegmentLog, AppendReturnsSeqAndPositionAndReadsBack) {
+  TempDir dir;
+  auto log = open_ok(small_options(dir.path()));
+  ASSERT_TRUE(log);
+  EXPECT_EQ(log->next_seq(), SeqNo{0});
+  std::vector<AppendedFrame> frames;
+  for (uint64_t i = 0; i < 10; ++i) {
+    auto placed = log->append_and_wait(0x01, payload_for(i, 100 + i));
+    ASSERT_TRUE(placed.has_value()) << placed.error().to_string();
+    EXPECT_EQ(placed->seq, SeqNo{i});
+    frames.push_back(*placed);
+  }
+  EXPECT_EQ(frames[0].position.offset, log_format::kSegmentHeaderSize);
+  EXPECT_EQ(frames[1].position.offset, frames[0].position.offset + frames[0].position.length);
+  EXPECT_EQ(log->durable_seq(), SeqNo{10});
+  for (uint64_t i = 0; i < 10; ++i) {
+    auto r = log->read(frames[i].position);
+    ASSERT_TRUE(r.has_value()) << r.error().to_string();
+    EXPECT_EQ(r->seq, SeqNo{i});
+    EXPECT_EQ(r->type, 0x01);
+    EXPECT_EQ(r->payload, payload_for(i, 100 + i));
+  }
+}
+
+TEST(SegmentLog, RejectsReservedTypesAndHugePayloads) {
+  TempDir dir;
+  auto log = open_ok(small_options(dir.path()));
+  for (uint8_t t : {0x00, 0x7E, 0x7F}) {
+    auto r = log->append(t, "x", {});
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code(), Errc::kInvalidArgument);
+  }
+  std::string big((16u << 20) + 1, 'x');
+  EXPECT_EQ(log->append(0x01, big, {}).error().code(), Errc::kInvalidArgument);
+  EXPECT_EQ(log->append(0x01, "x", {}, 0x02).error().code(), Errc::kInvalidArgument);
+  EXPECT_TRUE(log->append(0x80, "skippable", {}).has_value());
+}
+
+TEST(SegmentLog, RollsBySizeWithSealAndChainsNames) {
+  TempDir dir;
+  auto log = open_ok(small_options(dir.path()));
+  for (uint64_t i = 0; i < 200; ++i) ASSERT_TRUE(log->append(0x01, payload_for(i, 300), {}));
+  ASSERT_TRUE(log->flush().ok());
+  auto segs = log->segments();
+  ASSERT_GT(segs.size(), 3u);
+  for (size_t i = 0; i + 1 < segs.size(); ++i) {
+    EXPECT_TRUE(segs[i].is_sealed);
+    EXPECT_LE(segs[i].durable_bytes, 16u * 1024);
+    EXPECT_EQ(segs[i].ordinal.value + 1, segs[i + 1].ordinal.value);
+  }
+  EXPECT_FALSE(segs.back().is_sealed);
+  // Every frame is still there, in order; each roll used one seq for its SEAL.
+  std::vector<std::string> payloads;
+  uint64_t last_seq = 0;
+  ASSERT_TRUE(log->scan([&](const LogRecordView& v) {
+                   if (!payloads.empty()) {
+                     EXPECT_GT(v.seq.value, last_seq);
+                   }
+                   last_seq = v.seq.value;
+                   payloads.emplace_back(v.payload);
+                   return true;
+                 }).ok());
+  ASSERT_EQ(payloads.size(), 200u);
+  for (uint64_t i = 0; i < 200; ++i) EXPECT_EQ(payloads[i], payload_for(i, 300));
+  EXPECT_EQ(log->next_seq().value, 200 + segs.size() - 1);
+  // File names are the bases.
+  auto files = testing::segment_files(dir.path());
+  ASSERT_EQ(files.size(), segs.size());
+  for (size_t i = 0; i < segs.size(); ++i) EXPECT_EQ(files[i], segs[i].file);
+}
+
+TEST(SegmentLog, ReopenReplaysEveryFrameWithItsPosition) {
+  TempDir dir;
+  std::map<uint64_t, FramePosition> placed;
+  {
+    auto log = open_ok(small_options(dir.path()));
+    for (uint64_t i = 0; i < 150; ++i) {
+      auto r = log->append(0x02, payload_for(i, 200), {});
+      ASSERT_TRUE(r);
+      placed[r->seq.value] = r->position;
+    }
+  }
+  std::map<uint64_t, FramePosition> replayed;
+  auto log = open_ok(small_options(dir.path()), [&](const LogRecordView& v) {
+    EXPECT_EQ(v.type, 0x02);
+    replayed[v.seq.value] = v.position;
+  });
+  EXPECT_EQ(replayed, placed);
+  EXPECT_EQ(log->recovery_report().frames, 150u);
+  EXPECT_EQ(log->recovery_report().bytes_cut, 0u);
+  EXPECT_FALSE(log->recovery_report().torn_tail.has_value());
+  // Appends continue after the last seq.
+  auto next = log->append_and_wait(0x02, "more");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->seq, log->recovery_report().next_seq);
+}
+
+TEST(SegmentLog, ReopenAfterRollCreatesNextSegment) {
+  TempDir dir;
+  SeqNo next;
+  {
+    auto log = open_ok(small_options(dir.path()));
+    ASSERT_TRUE(log->append_and_wait(0x01, "a"));
+    ASSERT_TRUE(log->roll().ok());
+    next = log->next_seq();
+  }
+  // Simulate a crash right after the SEAL: the new, empty segment never existed.
+  auto files = testing::segment_files(dir.path());
+  ASSERT_EQ(files.size(), 2u);
+  std::filesystem::remove(dir.sub(files[1]));
+  auto log = open_ok(small_options(dir.path()));
+  EXPECT_EQ(log->next_seq(), next);
+  ASSERT_EQ(log->segments().size(), 2u);
+  EXPECT_TRUE(log->segments()[0].is_sealed);
+  auto r = log->append_and_wait(0x01, "b");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->position.segment, SegmentOrdinal{1});
+}
+
+TEST(SegmentLog, FirstSeqOptionNamesTheFirstSegment) {
+  TempDir dir;
+  auto o = small_options(dir.path());
+  o.first_seq = SeqNo{1000};
+  auto log = open_ok(o);
+  auto r = log->append_and_wait(0x01, "x");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->seq, SeqNo{1000});
+  EXPECT_EQ(testing::segment_files(dir.path())[0], file_names::segment_file_name(SeqNo{1000}));
+}
+
+TEST(SegmentLog, ReadOfFrameNotYetDurableIsUnavailable) {
+  TempDir dir;
+  auto log = open_ok(small_options(dir.path()));
+  auto r = log->read(FramePosition{SegmentOrdinal{0}, 48, 30});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), Errc::kUnavailable);
+  EXPECT_EQ(log->read(FramePosition{SegmentOrdinal{9}, 48, 30}).error().code(), Errc::kNotFound);
+}
+
+TEST(SegmentLog, BackpressureFailsFastWithUnavailable) {
+  TempDir dir;
+  auto o = small_options(dir.path());
+  o.max_round_bytes = 4096;
+  o.max_unsynced_bytes = 8192;
+  o.segment_bytes = 1 << 20;
+  auto log = open_ok(o);
+  // A lone 8 KiB append is over the cap with its header.
+  auto r = log->append(0x01, std::string(8192, 'x'), {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), Errc::kUnavailable);
+  EXPECT_TRUE(log->append_and_wait(0x01, std::string(1000, 'x')));
+}
+
+class SegmentLogModes : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SegmentLogModes, EveryModeAcknowledgesAndPersists) {
+  TempDir dir;
+  auto o = small_options(dir.path());
+  o.fsync = *parse_fsync_mode(GetParam());
+  {
+    auto log = open_ok(o);
+    std::atomic<int> acked{0};
+    for (int i = 0; i < 300; ++i) {
+      ASSERT_TRUE(log->append(0x01, payload_for(i, 100), [&](Status s) {
+        EXPECT_TRUE(s.ok());
+        ++acked;
+      }));
+    }
+    ASSERT_TRUE(log->flush().ok());
+    EXPECT_EQ(acked.load(), 300);
+    EXPECT_EQ(log->durable_seq(), log->next_seq());
+  }
+  uint64_t frames = 0;
+  auto log = open_ok(o, [&](const LogRecordView& v) {
+    EXPECT_EQ(v.payload, payload_for(frames, 100));
+    ++frames;
+  });
+  EXPECT_EQ(frames, 300u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, SegmentLogModes,
+                         ::testing::Values("batch", "always", "interval:5", "none"));
+
+TEST(SegmentLog, AlwaysModeSyncsOncePerFrame) {
+  TempDir dir;
+  auto o = small_options(dir.path());
+  o.fsync = FsyncMode{FsyncMode::Kind::kAlways, {}};
+  o.segment_bytes = 1 << 20;
+  auto log = open_ok(o);
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(log->append(0x01, "x", {}));
+  ASSERT_TRUE(log->flush().ok());
+  auto stats = log->sync_stats();
+  EXPECT_EQ(stats.frames, 50u);
+  EXPECT_EQ(stats.rounds, 50u);
+  EXPECT_EQ(stats.syncs, 50u);
+}
+
+}  // namespace
+}  // namespace spool
