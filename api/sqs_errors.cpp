@@ -36,6 +36,33 @@ SqsError sqs_error_for(Errc code) {
     case Errc::kIoError:
     case Errc::kInternal:
       return {"InternalFailure", "InternalFailure", 500, false};
+    case Errc::kInvalidAttributeName:
+      return {"InvalidAttributeName", "InvalidAttributeName", 400, true};
+    case Errc::kInvalidAttributeValue:
+      return {"InvalidAttributeValue", "InvalidAttributeValue", 400, true};
+    case Errc::kInvalidMessageContents:
+      return {"InvalidMessageContents", "InvalidMessageContents", 400, true};
+    case Errc::kQueueDeletedRecently:
+      return {"QueueDeletedRecently", "AWS.SimpleQueueService.QueueDeletedRecently", 400, true};
+    case Errc::kPurgeInProgress:
+      return {"PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress", 403, true};
+    case Errc::kReceiptHandleInvalid:
+      return {"ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid", 404, true};
+    case Errc::kMessageNotInflight:
+      return {"MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight", 400, true};
+    case Errc::kEmptyBatchRequest:
+      return {"EmptyBatchRequest", "AWS.SimpleQueueService.EmptyBatchRequest", 400, true};
+    case Errc::kTooManyEntriesInBatch:
+      return {"TooManyEntriesInBatchRequest", "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+              400, true};
+    case Errc::kBatchEntryIdsNotDistinct:
+      return {"BatchEntryIdsNotDistinct", "AWS.SimpleQueueService.BatchEntryIdsNotDistinct", 400, true};
+    case Errc::kInvalidBatchEntryId:
+      return {"InvalidBatchEntryId", "AWS.SimpleQueueService.InvalidBatchEntryId", 400, true};
+    case Errc::kBatchRequestTooLong:
+      return {"BatchRequestTooLong", "AWS.SimpleQueueService.BatchRequestTooLong", 400, true};
+    case Errc::kThrottled:
+      return {"RequestThrottled", "RequestThrottled", 400, true};
   }
   SPOOL_CHECK(code != Errc::kOk);
   return {"InternalFailure", "InternalFailure", 500, false};

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "api/text_escape.h"
+#include "common/json.h"
 
 namespace spool {
 namespace {

@@ -20,6 +20,19 @@ std::string_view errc_name(Errc code) {
     case Errc::kIoError: return "IoError";
     case Errc::kUnavailable: return "Unavailable";
     case Errc::kInternal: return "Internal";
+    case Errc::kInvalidAttributeName: return "InvalidAttributeName";
+    case Errc::kInvalidAttributeValue: return "InvalidAttributeValue";
+    case Errc::kInvalidMessageContents: return "InvalidMessageContents";
+    case Errc::kQueueDeletedRecently: return "QueueDeletedRecently";
+    case Errc::kPurgeInProgress: return "PurgeInProgress";
+    case Errc::kReceiptHandleInvalid: return "ReceiptHandleInvalid";
+    case Errc::kMessageNotInflight: return "MessageNotInflight";
+    case Errc::kEmptyBatchRequest: return "EmptyBatchRequest";
+    case Errc::kTooManyEntriesInBatch: return "TooManyEntriesInBatch";
+    case Errc::kBatchEntryIdsNotDistinct: return "BatchEntryIdsNotDistinct";
+    case Errc::kInvalidBatchEntryId: return "InvalidBatchEntryId";
+    case Errc::kBatchRequestTooLong: return "BatchRequestTooLong";
+    case Errc::kThrottled: return "Throttled";
   }
   return "Unknown";
 }

@@ -36,6 +36,21 @@ enum class Errc {
   kIoError,             // the operating system refused a file operation
   kUnavailable,         // a dependency (PostgreSQL, a shard) cannot be reached now
   kInternal,            // a bug or an unexpected library failure
+
+  // Failures SQS reports with a code of their own (api/sqs_errors.cpp).
+  kInvalidAttributeName,      // unknown or read-only queue attribute name
+  kInvalidAttributeValue,     // queue attribute value out of range or malformed
+  kInvalidMessageContents,    // a character SQS does not allow in a body or attribute
+  kQueueDeletedRecently,      // same name within 60 s of a deletion
+  kPurgeInProgress,           // a second purge within 60 s
+  kReceiptHandleInvalid,      // malformed, forged or from another queue
+  kMessageNotInflight,        // ChangeMessageVisibility on a message not in flight
+  kEmptyBatchRequest,
+  kTooManyEntriesInBatch,
+  kBatchEntryIdsNotDistinct,
+  kInvalidBatchEntryId,
+  kBatchRequestTooLong,
+  kThrottled,                 // request rate over the tenant's quota; SDKs retry
 };
 
 // The enumerator's name without the leading k, for logs and tests ("QueueNotFound").

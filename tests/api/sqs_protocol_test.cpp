@@ -100,7 +100,11 @@ TEST(SqsErrors, EveryErrcMapsToAWireError) {
                     Errc::kUnsupported, Errc::kNotFound, Errc::kQueueNotFound, Errc::kAlreadyExists,
                     Errc::kUnauthenticated, Errc::kPermissionDenied, Errc::kResourceExhausted,
                     Errc::kNoSpace, Errc::kCorruption, Errc::kIoError, Errc::kUnavailable,
-                    Errc::kInternal}) {
+                    Errc::kInternal, Errc::kInvalidAttributeName, Errc::kInvalidAttributeValue,
+                    Errc::kInvalidMessageContents, Errc::kQueueDeletedRecently, Errc::kPurgeInProgress,
+                    Errc::kReceiptHandleInvalid, Errc::kMessageNotInflight, Errc::kEmptyBatchRequest,
+                    Errc::kTooManyEntriesInBatch, Errc::kBatchEntryIdsNotDistinct,
+                    Errc::kInvalidBatchEntryId, Errc::kBatchRequestTooLong, Errc::kThrottled}) {
     SqsError e = sqs_error_for(code);
     EXPECT_FALSE(e.code.empty());
     EXPECT_GE(e.http_status, 400);

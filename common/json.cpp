@@ -1,0 +1,390 @@
+#include "common/json.h"
+
+#include <charconv>
+#include <cstdio>
+
+namespace spool {
+
+Json Json::boolean(bool b) {
+  Json j;
+  j.type_ = Type::kBool;
+  j.bool_ = b;
+  return j;
+}
+
+Json Json::number(int64_t n) { return number_text(std::to_string(n)); }
+
+Json Json::number_text(std::string text) {
+  Json j;
+  j.type_ = Type::kNumber;
+  j.text_ = std::move(text);
+  return j;
+}
+
+Json Json::string(std::string s) {
+  Json j;
+  j.type_ = Type::kString;
+  j.text_ = std::move(s);
+  return j;
+}
+
+Json Json::array() {
+  Json j;
+  j.type_ = Type::kArray;
+  return j;
+}
+
+Json Json::object() {
+  Json j;
+  j.type_ = Type::kObject;
+  return j;
+}
+
+std::optional<int64_t> Json::as_int() const {
+  if (type_ != Type::kNumber) return std::nullopt;
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text_.data(), text_.data() + text_.size(), v);
+  if (ec != std::errc() || end != text_.data() + text_.size()) return std::nullopt;
+  return v;
+}
+
+Json& Json::push(Json value) {
+  items_.push_back(std::move(value));
+  return items_.back();
+}
+
+Json& Json::set(std::string name, Json value) {
+  for (auto& [k, v] : members_) {
+    if (k == name) {
+      v = std::move(value);
+      return v;
+    }
+  }
+  members_.emplace_back(std::move(name), std::move(value));
+  return members_.back().second;
+}
+
+const Json* Json::find(std::string_view name) const {
+  for (const auto& [k, v] : members_) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+namespace {
+
+constexpr int kMaxDepth = 64;
+
+class Parser {
+ public:
+  explicit Parser(std::string_view text) : text_(text) {}
+
+  Result<Json> parse() {
+    skip_space();
+    Json value;
+    Status st = parse_value(value, 0);
+    if (!st.ok()) return st;
+    skip_space();
+    if (pos_ != text_.size()) return fail("unexpected data after the JSON value");
+    return value;
+  }
+
+ private:
+  Status fail(const std::string& what) const {
+    return Status(Errc::kInvalidArgument,
+                  "malformed JSON at byte " + std::to_string(pos_) + ": " + what);
+  }
+
+  void skip_space() {
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r')) {
+      ++pos_;
+    }
+  }
+
+  bool consume(std::string_view word) {
+    if (text_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+
+  Status parse_value(Json& out, int depth) {
+    if (depth > kMaxDepth) return fail("nesting deeper than 64");
+    if (pos_ >= text_.size()) return fail("unexpected end");
+    char c = text_[pos_];
+    switch (c) {
+      case '{': return parse_object(out, depth);
+      case '[': return parse_array(out, depth);
+      case '"': {
+        std::string s;
+        Status st = parse_string(s);
+        if (!st.ok()) return st;
+        out = Json::string(std::move(s));
+        return Status();
+      }
+      case 't':
+        if (!consume("true")) return fail("invalid literal");
+        out = Json::boolean(true);
+        return Status();
+      case 'f':
+        if (!consume("false")) return fail("invalid literal");
+        out = Json::boolean(false);
+        return Status();
+      case 'n':
+        if (!consume("null")) return fail("invalid literal");
+        out = Json();
+        return Status();
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) return parse_number(out);
+        return fail("unexpected character");
+    }
+  }
+
+  Status parse_number(Json& out) {
+    size_t start = pos_;
+    auto digits = [&] {
+      size_t n = 0;
+      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_, ++n;
+      return n;
+    };
+    if (text_[pos_] == '-') ++pos_;
+    if (pos_ < text_.size() && text_[pos_] == '0') {
+      ++pos_;
+    } else if (digits() == 0) {
+      return fail("invalid number");
+    }
+    if (pos_ < text_.size() && text_[pos_] == '.') {
+      ++pos_;
+      if (digits() == 0) return fail("invalid number");
+    }
+    if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
+      if (digits() == 0) return fail("invalid number");
+    }
+    out = Json::number_text(std::string(text_.substr(start, pos_ - start)));
+    return Status();
+  }
+
+  static void append_utf8(std::string& out, uint32_t cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xc0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xe0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else {
+      out += static_cast<char>(0xf0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      out += static_cast<char>(0x80 | (cp & 0x3f));
+    }
+  }
+
+  bool read_hex4(uint32_t* out) {
+    if (pos_ + 4 > text_.size()) return false;
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) {
+      char c = text_[pos_ + i];
+      v <<= 4;
+      if (c >= '0' && c <= '9') v |= c - '0';
+      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
+      else return false;
+    }
+    pos_ += 4;
+    *out = v;
+    return true;
+  }
+
+  Status parse_string(std::string& out) {
+    ++pos_;  // opening quote
+    while (true) {
+      // Copy the run of plain bytes in one go; bodies can be 256 KiB.
+      size_t run = pos_;
+      while (run < text_.size() && text_[run] != '"' && text_[run] != '\\' &&
+             static_cast<unsigned char>(text_[run]) >= 0x20) {
+        ++run;
+      }
+      out.append(text_.substr(pos_, run - pos_));
+      pos_ = run;
+      if (pos_ >= text_.size()) return fail("unterminated string");
+      char c = text_[pos_];
+      if (c == '"') {
+        ++pos_;
+        return Status();
+      }
+      if (c != '\\') return fail("control character in string");
+      ++pos_;
+      if (pos_ >= text_.size()) return fail("unterminated escape");
+      char e = text_[pos_++];
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          uint32_t cp = 0;
+          if (!read_hex4(&cp)) return fail("invalid \\u escape");
+          if (cp >= 0xd800 && cp <= 0xdbff) {
+            uint32_t low = 0;
+            if (!consume("\\u") || !read_hex4(&low) || low < 0xdc00 || low > 0xdfff) {
+              return fail("unpaired surrogate in \\u escape");
+            }
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+          } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+            return fail("unpaired surrogate in \\u escape");
+          }
+          append_utf8(out, cp);
+          break;
+        }
+        default:
+          return fail("invalid escape");
+      }
+    }
+  }
+
+  Status parse_array(Json& out, int depth) {
+    ++pos_;
+    out = Json::array();
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == ']') {
+      ++pos_;
+      return Status();
+    }
+    while (true) {
+      skip_space();
+      Json item;
+      Status st = parse_value(item, depth + 1);
+      if (!st.ok()) return st;
+      out.push(std::move(item));
+      skip_space();
+      if (pos_ >= text_.size()) return fail("unterminated array");
+      if (text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (text_[pos_] == ']') {
+        ++pos_;
+        return Status();
+      }
+      return fail("expected ',' or ']'");
+    }
+  }
+
+  Status parse_object(Json& out, int depth) {
+    ++pos_;
+    out = Json::object();
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == '}') {
+      ++pos_;
+      return Status();
+    }
+    while (true) {
+      skip_space();
+      if (pos_ >= text_.size() || text_[pos_] != '"') return fail("expected a member name");
+      std::string name;
+      Status st = parse_string(name);
+      if (!st.ok()) return st;
+      skip_space();
+      if (pos_ >= text_.size() || text_[pos_] != ':') return fail("expected ':'");
+      ++pos_;
+      skip_space();
+      Json value;
+      st = parse_value(value, depth + 1);
+      if (!st.ok()) return st;
+      out.set(std::move(name), std::move(value));
+      skip_space();
+      if (pos_ >= text_.size()) return fail("unterminated object");
+      if (text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (text_[pos_] == '}') {
+        ++pos_;
+        return Status();
+      }
+      return fail("expected ',' or '}'");
+    }
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (u < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", u);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+Result<Json> parse_json(std::string_view text) { return Parser(text).parse(); }
+
+void append_json(std::string& out, const Json& value) {
+  switch (value.type()) {
+    case Json::Type::kNull: out += "null"; return;
+    case Json::Type::kBool: out += value.as_bool() ? "true" : "false"; return;
+    case Json::Type::kNumber: out += value.text(); return;
+    case Json::Type::kString: append_json_string(out, value.text()); return;
+    case Json::Type::kArray: {
+      out += '[';
+      bool first = true;
+      for (const Json& item : value.items()) {
+        if (!first) out += ',';
+        first = false;
+        append_json(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case Json::Type::kObject: {
+      out += '{';
+      bool first = true;
+      for (const auto& [name, member] : value.members()) {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(out, name);
+        out += ':';
+        append_json(out, member);
+      }
+      out += '}';
+      return;
+    }
+  }
+}
+
+std::string to_json(const Json& value) {
+  std::string out;
+  append_json(out, value);
+  return out;
+}
+
+}  // namespace spool

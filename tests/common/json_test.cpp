@@ -1,0 +1,79 @@
+#include "common/json.h"
+
+#include <gtest/gtest.h>
+
+namespace spool {
+namespace {
+
+TEST(Json, ParsesAnSqsRequest) {
+  auto j = parse_json(R"({"QueueUrl":"http://h/1/q","MaxNumberOfMessages":10,"AttributeNames":["All"],
+                         "MessageAttributes":{"a":{"DataType":"String","StringValue":"x"}},"Flag":true,"N":null})");
+  ASSERT_TRUE(j) << j.error().to_string();
+  ASSERT_TRUE(j->is_object());
+  EXPECT_EQ(j->find("QueueUrl")->text(), "http://h/1/q");
+  EXPECT_EQ(j->find("MaxNumberOfMessages")->as_int(), 10);
+  EXPECT_EQ(j->find("AttributeNames")->items().at(0).text(), "All");
+  EXPECT_EQ(j->find("MessageAttributes")->find("a")->find("DataType")->text(), "String");
+  EXPECT_TRUE(j->find("Flag")->as_bool());
+  EXPECT_TRUE(j->find("N")->is_null());
+  EXPECT_EQ(j->find("Missing"), nullptr);
+}
+
+TEST(Json, NumbersKeepTheirTextAndOnlyIntegersConvert) {
+  auto j = parse_json("[12, -3, 1.5, 1e3, 99999999999999999999]");
+  ASSERT_TRUE(j);
+  const auto& items = j->items();
+  EXPECT_EQ(items[0].as_int(), 12);
+  EXPECT_EQ(items[1].as_int(), -3);
+  EXPECT_EQ(items[2].as_int(), std::nullopt);
+  EXPECT_EQ(items[2].text(), "1.5");
+  EXPECT_EQ(items[3].as_int(), std::nullopt);
+  EXPECT_EQ(items[4].as_int(), std::nullopt);  // does not fit in 64 bits
+}
+
+TEST(Json, DecodesEscapesAndSurrogatePairsToUtf8) {
+  auto j = parse_json(R"("a\"b\\c\/d\n\u00e9\ud83d\ude00")");
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->text(), "a\"b\\c/d\n\xc3\xa9\xf0\x9f\x98\x80");
+}
+
+TEST(Json, RejectsMalformedInputNamingTheOffset) {
+  for (const char* bad : {"", "{", "{\"a\" 1}", "[1,]", "{\"a\":1,}", "01", "1.", "-", "tru", "\"\\x\"",
+                          "\"\\ud800\"", "\"a\nb\"", "{} {}", "[1] x"}) {
+    auto j = parse_json(bad);
+    ASSERT_FALSE(j) << bad;
+    EXPECT_EQ(j.error().code(), Errc::kInvalidArgument);
+    EXPECT_NE(j.error().message().find("malformed JSON at byte"), std::string::npos);
+  }
+}
+
+TEST(Json, LimitsNesting) {
+  EXPECT_TRUE(parse_json(std::string(64, '[') + std::string(64, ']')));
+  EXPECT_FALSE(parse_json(std::string(66, '[') + std::string(66, ']')));
+}
+
+TEST(Json, WritesCompactTextThatParsesBack) {
+  Json o = Json::object();
+  o.set("QueueUrl", Json::string("http://x/\"q\""));
+  o.set("Count", Json::number(3));
+  Json& list = o.set("List", Json::array());
+  list.push(Json::boolean(false));
+  list.push(Json());
+  o.set("Ctl", Json::string(std::string("\x01\t", 2)));
+  std::string text = to_json(o);
+  EXPECT_EQ(text, R"({"QueueUrl":"http://x/\"q\"","Count":3,"List":[false,null],"Ctl":"\u0001\t"})");
+  auto back = parse_json(text);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, o);
+}
+
+TEST(Json, SetReplacesAnExistingMember) {
+  Json o = Json::object();
+  o.set("a", Json::number(1));
+  o.set("a", Json::number(2));
+  ASSERT_EQ(o.members().size(), 1u);
+  EXPECT_EQ(o.find("a")->as_int(), 2);
+}
+
+}  // namespace
+}  // namespace spool
