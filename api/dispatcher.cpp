@@ -74,10 +74,17 @@ void Dispatcher::handle_sqs(const HttpRequest& request, const Reply& reply,
          metric_action, "The action " + call.action + " is not valid for this endpoint.");
     return;
   }
-  // TODO(#4): the SQS action handlers. Until they land, every known action is answered
-  // with UnsupportedOperation, in the caller's protocol.
-  fail(sqs_error_for(Errc::kUnsupported), metric_action,
-       "The action " + call.action + " is not supported by this server yet.");
+  if (sqs_ == nullptr) {
+    fail(sqs_error_for(Errc::kUnsupported), metric_action,
+         "The action " + call.action + " is not supported by this server.");
+    return;
+  }
+  std::string action = call.action;
+  sqs_->handle(request, std::move(call), request_id,
+               [this, action, start, reply](HttpResponse response, std::string_view outcome) {
+                 metrics_.request_finished(action, outcome, seconds_since(start));
+                 reply(std::move(response));
+               });
 }
 
 }  // namespace spool

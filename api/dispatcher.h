@@ -12,14 +12,16 @@
 #include "api/api_metrics.h"
 #include "api/http_types.h"
 #include "api/sqs_protocol.h"
+#include "api/sqs_service.h"
 
 namespace spool {
 
 class Dispatcher {
  public:
-  // `is_ready` must not block (see Readiness).
-  Dispatcher(ApiMetrics& metrics, std::function<bool()> is_ready)
-      : metrics_(metrics), is_ready_(std::move(is_ready)) {}
+  // `is_ready` must not block (see Readiness). Without `sqs`, every well-formed SQS call
+  // is answered UnsupportedOperation (tests of the routing alone).
+  Dispatcher(ApiMetrics& metrics, std::function<bool()> is_ready, SqsService* sqs = nullptr)
+      : metrics_(metrics), is_ready_(std::move(is_ready)), sqs_(sqs) {}
 
   void handle(HttpRequest request, Reply reply);
 
@@ -29,6 +31,7 @@ class Dispatcher {
 
   ApiMetrics& metrics_;
   std::function<bool()> is_ready_;
+  SqsService* sqs_;
 };
 
 }  // namespace spool

@@ -1,8 +1,8 @@
 // spoold's composition root: builds every layer and wires them together (the one place
 // allowed to name them all, as Envoy's source/exe/). Start-up order: flags → data
 // directory lock → PostgreSQL (embedded or given) → catalog and migrations → cluster
-// layout → tenants → HTTP. Shutdown runs the reverse: stop accepting, then the catalog,
-// then the embedded PostgreSQL.
+// layout → tenants → credentials → queue engine (shards recover) → HTTP. Shutdown runs
+// the reverse: stop accepting, drain the shards, then the catalog, then PostgreSQL.
 
 #include <prometheus/registry.h>
 #include <signal.h>
@@ -17,10 +17,13 @@
 #include "api/http_server.h"
 #include "api/readiness.h"
 #include "api/spoold_flags.h"
+#include "api/sqs_service.h"
+#include "auth/credentials.h"
 #include "auth/secret_box.h"
 #include "auth/tenants.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "engine/queue_engine.h"
 #include "storage/data_dir_lock.h"
 #include "storage/embedded_postgres.h"
 #include "storage/pg_catalog.h"
@@ -106,11 +109,23 @@ int run(const SpooldConfig& config) {
     has_default_tenant = accounts && accounts->has_value();
   }
 
+  auto credentials = CredentialStore::start(**catalog, *box, std::chrono::seconds(2));
+  if (!credentials) return fail_start(credentials.error());
+
+  QueueEngineOptions engine_options;
+  engine_options.data_dir = config.storage.data_dir;
+  engine_options.fsync = config.storage.fsync;
+  engine_options.repair = config.storage.repair;
+  engine_options.clock = &clock;
+  auto engine = QueueEngine::open(engine_options, **catalog, *layout);
+  if (!engine) return fail_start(engine.error());
+  SqsService sqs(**engine, **credentials, config.api, clock);
+
   auto registry = std::make_shared<prometheus::Registry>();
   ApiMetrics metrics(registry);
   Catalog* catalog_ptr = catalog->get();
   Readiness readiness([catalog_ptr] { return catalog_ptr->ping(); }, std::chrono::seconds(1));
-  Dispatcher dispatcher(metrics, [&readiness] { return readiness.ready(); });
+  Dispatcher dispatcher(metrics, [&readiness] { return readiness.ready(); }, &sqs);
 
   int threads = config.api.http_threads;
   if (threads == 0) threads = std::max(2u, std::thread::hardware_concurrency());
@@ -133,6 +148,8 @@ int run(const SpooldConfig& config) {
   sigwait(&stop_signals, &signal_number);
   log_info("api", "stopping", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
   server.stop();
+  engine->reset();  // drains every shard's log
+  credentials->reset();
   catalog->reset();
   if (embedded) embedded->stop();
   log_info("api", "stopped");

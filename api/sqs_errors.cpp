@@ -63,6 +63,8 @@ SqsError sqs_error_for(Errc code) {
       return {"BatchRequestTooLong", "AWS.SimpleQueueService.BatchRequestTooLong", 400, true};
     case Errc::kThrottled:
       return {"RequestThrottled", "RequestThrottled", 400, true};
+    case Errc::kInvalidAddress:
+      return kInvalidAddressError;
   }
   SPOOL_CHECK(code != Errc::kOk);
   return {"InternalFailure", "InternalFailure", 500, false};

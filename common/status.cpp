@@ -33,6 +33,7 @@ std::string_view errc_name(Errc code) {
     case Errc::kInvalidBatchEntryId: return "InvalidBatchEntryId";
     case Errc::kBatchRequestTooLong: return "BatchRequestTooLong";
     case Errc::kThrottled: return "Throttled";
+    case Errc::kInvalidAddress: return "InvalidAddress";
   }
   return "Unknown";
 }

@@ -51,6 +51,7 @@ enum class Errc {
   kInvalidBatchEntryId,
   kBatchRequestTooLong,
   kThrottled,                 // request rate over the tenant's quota; SDKs retry
+  kInvalidAddress,            // a queue URL that is not one
 };
 
 // The enumerator's name without the leading k, for logs and tests ("QueueNotFound").

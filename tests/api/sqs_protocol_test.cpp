@@ -104,7 +104,8 @@ TEST(SqsErrors, EveryErrcMapsToAWireError) {
                     Errc::kInvalidMessageContents, Errc::kQueueDeletedRecently, Errc::kPurgeInProgress,
                     Errc::kReceiptHandleInvalid, Errc::kMessageNotInflight, Errc::kEmptyBatchRequest,
                     Errc::kTooManyEntriesInBatch, Errc::kBatchEntryIdsNotDistinct,
-                    Errc::kInvalidBatchEntryId, Errc::kBatchRequestTooLong, Errc::kThrottled}) {
+                    Errc::kInvalidBatchEntryId, Errc::kBatchRequestTooLong, Errc::kThrottled,
+                    Errc::kInvalidAddress}) {
     SqsError e = sqs_error_for(code);
     EXPECT_FALSE(e.code.empty());
     EXPECT_GE(e.http_status, 400);

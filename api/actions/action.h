@@ -1,0 +1,67 @@
+#pragma once
+
+// The shape every SQS action handler has: it reads the protocol-neutral request (the
+// JSON protocol's request object; Query requests are converted to it first), talks to
+// the engine and answers with the JSON protocol's response object or a Status. One
+// handler per action, in api/actions/<action>.cpp; the codec is the only difference
+// between the protocols.
+//
+// Handlers run on HTTP pool threads and must not block: they answer through `done`,
+// which may run on another thread. The context stays alive as long as any copy of
+// `done` does, so callbacks that hold `done` may use `ctx` by reference.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/api_config.h"
+#include "common/clock.h"
+#include "common/json.h"
+#include "common/status.h"
+#include "engine/queue_engine.h"
+
+namespace spool {
+
+struct ActionContext {
+  QueueEngine& engine;
+  const ApiConfig& config;
+  const Clock& clock;
+  std::string account_id;     // the authenticated caller
+  std::string access_key_id;
+  std::string path_queue_url;  // a Query call sent to a queue URL: that URL; else ""
+};
+
+using ActionDone = std::function<void(Result<Json>)>;
+using ActionHandler = void (*)(const ActionContext& ctx, const Json& request, ActionDone done);
+
+// The handler of an SQS action name, or nullptr.
+ActionHandler find_action(std::string_view action);
+
+// ---- Request reading, with SQS's error wording. ----
+
+// kMissingParameter when absent; kInvalidArgument when not a string.
+Result<std::string> required_string(const Json& request, std::string_view name);
+std::optional<std::string> optional_string(const Json& request, std::string_view name);
+// nullopt when absent; kInvalidArgument naming the value and the range when not an
+// integer in [min, max].
+Result<std::optional<int64_t>> optional_int(const Json& request, std::string_view name, int64_t min,
+                                            int64_t max);
+// A map of strings (Attributes, Tags); absent: empty.
+Result<std::map<std::string, std::string>> string_map(const Json& request, std::string_view name);
+// A list of strings (AttributeNames, TagKeys); absent: empty.
+Result<std::vector<std::string>> string_list(const Json& request, std::string_view name);
+
+// The caller's queue named by QueueUrl (or by the Query call's path): kQueueNotFound
+// for another account's queue, exactly as for a missing one.
+Result<QueueMetaPtr> resolve_queue(const ActionContext& ctx, const Json& request);
+
+std::string queue_url_of(const ActionContext& ctx, const QueueMeta& queue);
+std::string queue_arn_of(const ActionContext& ctx, const QueueMeta& queue);
+
+// An empty response object, for actions without output.
+inline Json empty_response() { return Json::object(); }
+
+}  // namespace spool

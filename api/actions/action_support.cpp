@@ -1,0 +1,97 @@
+#include "api/actions/action.h"
+
+#include "engine/queue_names.h"
+
+namespace spool {
+
+Result<std::string> required_string(const Json& request, std::string_view name) {
+  const Json* v = request.find(name);
+  if (v == nullptr || v->is_null()) {
+    return Status(Errc::kMissingParameter, "The request must contain the parameter " + std::string(name) + ".");
+  }
+  if (!v->is_string()) {
+    return Status(Errc::kInvalidArgument, "The parameter " + std::string(name) + " must be a string.");
+  }
+  return v->text();
+}
+
+std::optional<std::string> optional_string(const Json& request, std::string_view name) {
+  const Json* v = request.find(name);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return v->text();
+}
+
+Result<std::optional<int64_t>> optional_int(const Json& request, std::string_view name, int64_t min,
+                                            int64_t max) {
+  const Json* v = request.find(name);
+  if (v == nullptr || v->is_null()) return std::optional<int64_t>();
+  std::optional<int64_t> n;
+  if (v->is_number()) n = v->as_int();
+  auto range = [&] {
+    return "Value " + v->text() + " for parameter " + std::string(name) +
+           " is invalid. Reason: Must be between " + std::to_string(min) + " and " + std::to_string(max) + ".";
+  };
+  if (!n) return Status(Errc::kInvalidArgument, range());
+  if (*n < min || *n > max) return Status(Errc::kInvalidArgument, range());
+  return n;
+}
+
+Result<std::map<std::string, std::string>> string_map(const Json& request, std::string_view name) {
+  std::map<std::string, std::string> out;
+  const Json* v = request.find(name);
+  if (v == nullptr || v->is_null()) return out;
+  if (!v->is_object()) {
+    return Status(Errc::kInvalidArgument, "The parameter " + std::string(name) + " must be a map of strings.");
+  }
+  for (const auto& [key, value] : v->members()) {
+    if (!value.is_string()) {
+      return Status(Errc::kInvalidArgument, "The value of " + std::string(name) + "." + key + " must be a string.");
+    }
+    out[key] = value.text();
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> string_list(const Json& request, std::string_view name) {
+  std::vector<std::string> out;
+  const Json* v = request.find(name);
+  if (v == nullptr || v->is_null()) return out;
+  if (!v->is_array()) {
+    return Status(Errc::kInvalidArgument, "The parameter " + std::string(name) + " must be a list of strings.");
+  }
+  for (const Json& item : v->items()) {
+    if (!item.is_string()) {
+      return Status(Errc::kInvalidArgument, "Every member of " + std::string(name) + " must be a string.");
+    }
+    out.push_back(item.text());
+  }
+  return out;
+}
+
+Result<QueueMetaPtr> resolve_queue(const ActionContext& ctx, const Json& request) {
+  std::string url;
+  if (auto given = optional_string(request, "QueueUrl")) {
+    url = *given;
+  } else if (!ctx.path_queue_url.empty()) {
+    url = ctx.path_queue_url;
+  } else {
+    return Status(Errc::kMissingParameter, "The request must contain the parameter QueueUrl.");
+  }
+  auto ref = parse_queue_url(url);
+  if (!ref) return ref.error();
+  // Another tenant's queue answers exactly like a missing one: names must not leak.
+  if (ref->account != ctx.account_id) {
+    return Status(Errc::kQueueNotFound, "The specified queue does not exist.");
+  }
+  return ctx.engine.find_queue(ref->account, ref->name);
+}
+
+std::string queue_url_of(const ActionContext& ctx, const QueueMeta& queue) {
+  return queue_url(ctx.config.base_url(), queue.account_id, queue.name);
+}
+
+std::string queue_arn_of(const ActionContext& ctx, const QueueMeta& queue) {
+  return queue_arn(ctx.config.region, queue.account_id, queue.name);
+}
+
+}  // namespace spool

@@ -1,0 +1,63 @@
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "api/actions/action.h"
+
+namespace spool {
+
+void add_permission_action(const ActionContext&, const Json&, ActionDone);
+void change_message_visibility_action(const ActionContext&, const Json&, ActionDone);
+void change_message_visibility_batch_action(const ActionContext&, const Json&, ActionDone);
+void create_queue_action(const ActionContext&, const Json&, ActionDone);
+void delete_message_action(const ActionContext&, const Json&, ActionDone);
+void delete_message_batch_action(const ActionContext&, const Json&, ActionDone);
+void delete_queue_action(const ActionContext&, const Json&, ActionDone);
+void get_queue_attributes_action(const ActionContext&, const Json&, ActionDone);
+void get_queue_url_action(const ActionContext&, const Json&, ActionDone);
+void list_queue_tags_action(const ActionContext&, const Json&, ActionDone);
+void list_queues_action(const ActionContext&, const Json&, ActionDone);
+void purge_queue_action(const ActionContext&, const Json&, ActionDone);
+void receive_message_action(const ActionContext&, const Json&, ActionDone);
+void remove_permission_action(const ActionContext&, const Json&, ActionDone);
+void send_message_action(const ActionContext&, const Json&, ActionDone);
+void send_message_batch_action(const ActionContext&, const Json&, ActionDone);
+void set_queue_attributes_action(const ActionContext&, const Json&, ActionDone);
+void tag_queue_action(const ActionContext&, const Json&, ActionDone);
+void untag_queue_action(const ActionContext&, const Json&, ActionDone);
+
+namespace {
+
+// Sorted by name. Dead-letter listing and move tasks arrive with issue #5.
+constexpr std::array<std::pair<std::string_view, ActionHandler>, 19> kActions = {{
+    {"AddPermission", add_permission_action},
+    {"ChangeMessageVisibility", change_message_visibility_action},
+    {"ChangeMessageVisibilityBatch", change_message_visibility_batch_action},
+    {"CreateQueue", create_queue_action},
+    {"DeleteMessage", delete_message_action},
+    {"DeleteMessageBatch", delete_message_batch_action},
+    {"DeleteQueue", delete_queue_action},
+    {"GetQueueAttributes", get_queue_attributes_action},
+    {"GetQueueUrl", get_queue_url_action},
+    {"ListQueueTags", list_queue_tags_action},
+    {"ListQueues", list_queues_action},
+    {"PurgeQueue", purge_queue_action},
+    {"ReceiveMessage", receive_message_action},
+    {"RemovePermission", remove_permission_action},
+    {"SendMessage", send_message_action},
+    {"SendMessageBatch", send_message_batch_action},
+    {"SetQueueAttributes", set_queue_attributes_action},
+    {"TagQueue", tag_queue_action},
+    {"UntagQueue", untag_queue_action},
+}};
+
+}  // namespace
+
+ActionHandler find_action(std::string_view action) {
+  auto it = std::lower_bound(kActions.begin(), kActions.end(), action,
+                             [](const auto& entry, std::string_view name) { return entry.first < name; });
+  if (it == kActions.end() || it->first != action) return nullptr;
+  return it->second;
+}
+
+}  // namespace spool

@@ -1,0 +1,54 @@
+#include "api/actions/batch_entries.h"
+
+#include <set>
+
+#include "api/sqs_errors.h"
+
+namespace spool {
+
+Result<std::vector<const Json*>> read_batch_entries(const Json& request, std::string_view entry_name) {
+  const Json* entries = request.find("Entries");
+  if (entries == nullptr || entries->is_null()) {
+    return Status(Errc::kMissingParameter, "The request must contain the parameter Entries.");
+  }
+  if (!entries->is_array()) return Status(Errc::kInvalidArgument, "The parameter Entries must be a list.");
+  if (entries->items().empty()) {
+    return Status(Errc::kEmptyBatchRequest, "There should be at least one " + std::string(entry_name) + " in the request.");
+  }
+  if (entries->items().size() > 10) {
+    return Status(Errc::kTooManyEntriesInBatch, "Maximum number of entries per request are 10. You have sent " +
+                                                    std::to_string(entries->items().size()) + ".");
+  }
+  std::set<std::string> ids;
+  std::vector<const Json*> out;
+  for (const Json& e : entries->items()) {
+    const Json* id = e.is_object() ? e.find("Id") : nullptr;
+    if (id == nullptr || !id->is_string()) {
+      return Status(Errc::kMissingParameter, "The request must contain the parameter Id in every entry.");
+    }
+    const std::string& text = id->text();
+    if (text.empty() || text.size() > 80 ||
+        text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
+      return Status(Errc::kInvalidBatchEntryId,
+                    "A batch entry id can only contain alphanumeric characters, hyphens and underscores. "
+                    "It can be at most 80 letters long.");
+    }
+    if (!ids.insert(text).second) {
+      return Status(Errc::kBatchEntryIdsNotDistinct, "Id " + text + " repeated.");
+    }
+    out.push_back(&e);
+  }
+  return out;
+}
+
+Json failed_entry(const std::string& id, const Status& error) {
+  SqsError e = sqs_error_for(error.code());
+  Json f = Json::object();
+  f.set("Id", Json::string(id));
+  f.set("SenderFault", Json::boolean(e.sender_fault));
+  f.set("Code", Json::string(std::string(e.code)));
+  f.set("Message", Json::string(error.message()));
+  return f;
+}
+
+}  // namespace spool

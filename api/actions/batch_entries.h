@@ -1,0 +1,17 @@
+#pragma once
+
+// The rules every *Batch action shares: 1..10 entries, distinct ids of
+// [A-Za-z0-9_-]{1,80}, and the Failed entry format for per-entry errors.
+
+#include "api/actions/action.h"
+
+namespace spool {
+
+// The Entries list, checked; the errors are whole-request errors as in SQS.
+// `entry_name` (e.g. "SendMessageBatchRequestEntry") words the empty-batch error.
+Result<std::vector<const Json*>> read_batch_entries(const Json& request, std::string_view entry_name);
+
+// {"Id", "SenderFault", "Code", "Message"} for one failed entry.
+Json failed_entry(const std::string& id, const Status& error);
+
+}  // namespace spool

@@ -1,0 +1,53 @@
+// DeleteMessage and DeleteMessageBatch.
+#include "api/actions/batch_entries.h"
+
+namespace spool {
+
+void delete_message_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+  auto queue = resolve_queue(ctx, request);
+  if (!queue) return done(queue.error());
+  auto handle = required_string(request, "ReceiptHandle");
+  if (!handle) return done(handle.error());
+  ctx.engine.shard_of(**queue).delete_messages((*queue)->queue_id, {*handle}, [done](std::vector<Status> st) {
+    if (!st.front().ok()) return done(st.front());
+    done(empty_response());
+  });
+}
+
+void delete_message_batch_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+  auto queue = resolve_queue(ctx, request);
+  if (!queue) return done(queue.error());
+  auto entries = read_batch_entries(request, "DeleteMessageBatchRequestEntry");
+  if (!entries) return done(entries.error());
+  std::vector<std::string> ids, handles;
+  Json failed = Json::array();
+  for (const Json* e : *entries) {
+    std::string id = e->find("Id")->text();
+    auto handle = required_string(*e, "ReceiptHandle");
+    if (!handle) {
+      failed.push(failed_entry(id, handle.error()));
+      continue;
+    }
+    ids.push_back(id);
+    handles.push_back(*handle);
+  }
+  ctx.engine.shard_of(**queue).delete_messages(
+      (*queue)->queue_id, handles, [ids, failed, done](std::vector<Status> statuses) mutable {
+        Json successful = Json::array();
+        for (size_t i = 0; i < statuses.size(); ++i) {
+          if (!statuses[i].ok()) {
+            failed.push(failed_entry(ids[i], statuses[i]));
+            continue;
+          }
+          Json ok = Json::object();
+          ok.set("Id", Json::string(ids[i]));
+          successful.push(std::move(ok));
+        }
+        Json out = Json::object();
+        out.set("Successful", std::move(successful));
+        out.set("Failed", std::move(failed));
+        done(out);
+      });
+}
+
+}  // namespace spool

@@ -1,0 +1,28 @@
+#pragma once
+
+// Reading a message to send out of a SendMessage request or a SendMessageBatch entry:
+// body, message attributes, system attributes and delay, with SQS's validation, into
+// the engine's OutgoingMessage. Shared by both send actions so they can't drift apart.
+
+#include "api/actions/action.h"
+#include "engine/shard.h"
+
+namespace spool {
+
+struct PreparedMessage {
+  OutgoingMessage message;
+  std::string md5_body_hex;
+  std::string md5_attributes_hex;         // empty without attributes
+  std::string md5_system_attributes_hex;  // empty without AWSTraceHeader
+};
+
+Result<PreparedMessage> read_outgoing_message(const ActionContext& ctx, const QueueMeta& queue,
+                                              const Json& entry);
+
+// Message attributes of a request map {"name": {"DataType", "StringValue" | "BinaryValue"}}.
+Result<MessageAttributes> read_message_attributes(const Json& entry, std::string_view member);
+
+// The JSON protocol's form of stored attributes (BinaryValue base64), for receives.
+Json message_attributes_json(const MessageAttributes& attributes);
+
+}  // namespace spool

@@ -1,0 +1,113 @@
+#include <algorithm>
+
+#include "api/actions/message_input.h"
+#include "common/random.h"
+#include "engine/queue_attributes.h"
+
+namespace spool {
+namespace {
+
+constexpr std::string_view kSystemAttributes[] = {
+    "SenderId", "SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp",
+    "AWSTraceHeader"};
+
+bool wanted(const std::vector<std::string>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), "All") != names.end() ||
+         std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// MessageAttributeNames: "All" or ".*" for every attribute, "prefix.*" for a family,
+// else exact names.
+bool attribute_selected(const std::vector<std::string>& filters, const std::string& name) {
+  for (const std::string& f : filters) {
+    if (f == "All" || f == ".*" || f == name) return true;
+    if (f.size() > 2 && f.compare(f.size() - 2, 2, ".*") == 0 &&
+        name.compare(0, f.size() - 1, f, 0, f.size() - 1) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Json render(const DeliveredMessage& m, const std::vector<std::string>& system_names,
+            const std::vector<std::string>& attribute_filters) {
+  const EnqueueRecord& r = m.record;
+  Json out = Json::object();
+  std::string id = hex_encode(r.message_id);
+  out.set("MessageId", Json::string(id.substr(0, 8) + "-" + id.substr(8, 4) + "-" + id.substr(12, 4) + "-" +
+                                    id.substr(16, 4) + "-" + id.substr(20, 12)));
+  out.set("ReceiptHandle", Json::string(m.receipt_handle));
+  out.set("MD5OfBody", Json::string(hex_encode(r.md5_body)));
+  out.set("Body", Json::string(r.body));
+  Json attributes = Json::object();
+  for (std::string_view name : kSystemAttributes) {
+    if (!wanted(system_names, name)) continue;
+    std::string value;
+    if (name == "SenderId") value = r.sender_id;
+    else if (name == "SentTimestamp") value = std::to_string(r.sent_ms);
+    else if (name == "ApproximateReceiveCount") value = std::to_string(m.receive_count);
+    else if (name == "ApproximateFirstReceiveTimestamp") value = std::to_string(m.first_receive_ms);
+    else if (name == "AWSTraceHeader") {
+      if (r.trace_header.empty()) continue;
+      value = r.trace_header;
+    }
+    attributes.set(std::string(name), Json::string(value));
+  }
+  if (!attributes.members().empty()) out.set("Attributes", std::move(attributes));
+  MessageAttributes selected;
+  for (const MessageAttribute& a : r.attributes) {
+    if (attribute_selected(attribute_filters, a.name)) selected.push_back(a);
+  }
+  if (!selected.empty()) {
+    // The checksum covers exactly the attributes returned, as SQS computes it.
+    out.set("MD5OfMessageAttributes", Json::string(md5_of_message_attributes(selected)));
+    out.set("MessageAttributes", message_attributes_json(selected));
+  }
+  return out;
+}
+
+}  // namespace
+
+void receive_message_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+  auto queue = resolve_queue(ctx, request);
+  if (!queue) return done(queue.error());
+  if ((*queue)->is_fifo) {
+    return done(Status(Errc::kUnsupported, "FIFO queues do not deliver messages yet."));  // TODO(#5)
+  }
+  auto max = optional_int(request, "MaxNumberOfMessages", 1, 10);
+  if (!max) return done(max.error());
+  auto visibility = optional_int(request, "VisibilityTimeout", 0, 43200);
+  if (!visibility) return done(visibility.error());
+  auto wait = optional_int(request, "WaitTimeSeconds", 0, 20);
+  if (!wait) return done(wait.error());
+  auto old_names = string_list(request, "AttributeNames");
+  if (!old_names) return done(old_names.error());
+  auto new_names = string_list(request, "MessageSystemAttributeNames");
+  if (!new_names) return done(new_names.error());
+  auto filters = string_list(request, "MessageAttributeNames");
+  if (!filters) return done(filters.error());
+  std::vector<std::string> system_names = std::move(*old_names);
+  system_names.insert(system_names.end(), new_names->begin(), new_names->end());
+
+  ReceiveOptions options;
+  options.max_messages = static_cast<int>(max->value_or(1));
+  if (*visibility) options.visibility_timeout_ms = **visibility * 1000;
+  int64_t wait_s = wait->has_value() ? **wait
+                                     : queue_settings((*queue)->attributes, (*queue)->is_fifo).receive_wait_seconds;
+  options.wait_ms = wait_s * 1000;
+  ctx.engine.shard_of(**queue).receive(
+      (*queue)->queue_id, options,
+      [system_names = std::move(system_names), filters = std::move(*filters), done](
+          Result<std::vector<DeliveredMessage>> delivered) {
+        if (!delivered) return done(delivered.error());
+        Json out = Json::object();
+        if (!delivered->empty()) {
+          Json messages = Json::array();
+          for (const DeliveredMessage& m : *delivered) messages.push(render(m, system_names, filters));
+          out.set("Messages", std::move(messages));
+        }
+        done(out);
+      });
+}
+
+}  // namespace spool

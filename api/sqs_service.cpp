@@ -1,0 +1,79 @@
+#include "api/sqs_service.h"
+
+#include <memory>
+
+#include "api/actions/action.h"
+#include "api/query_codec.h"
+#include "api/sqs_errors.h"
+#include "common/json.h"
+
+namespace spool {
+namespace {
+
+constexpr SqsError kMissingTokenError{"MissingAuthenticationToken", "MissingAuthenticationToken", 403, true};
+constexpr SqsError kSerializationError{"SerializationException", "SerializationException", 400, true};
+
+HttpResponse encode_success(Protocol protocol, const std::string& action, const Json& result,
+                            const std::string& request_id) {
+  HttpResponse r;
+  r.headers.emplace_back("x-amzn-RequestId", request_id);
+  if (protocol == Protocol::kJson) {
+    r.content_type = "application/x-amz-json-1.0";
+    r.body = to_json(result);
+  } else {
+    r.content_type = "text/xml";
+    r.body = json_response_to_xml(action, result, request_id);
+  }
+  return r;
+}
+
+}  // namespace
+
+void SqsService::handle(const HttpRequest& request, SqsCall call, const std::string& request_id,
+                        SqsReply reply) {
+  Protocol protocol = call.protocol;
+  auto fail = [&](const SqsError& error, const std::string& message) {
+    reply(encode_error(protocol, error, message, request_id), error.code);
+  };
+  auto fail_status = [&](const Status& st) { fail(sqs_error_for(st.code()), st.message()); };
+
+  // Who is calling. TODO(#6): verify the SigV4 signature; today the access key id alone
+  // selects the tenant.
+  const std::string* presigned = find_param(call.params, "X-Amz-Credential");
+  auto key_id = access_key_id_of(request.header("authorization"), presigned ? *presigned : "");
+  if (!key_id) return fail(kMissingTokenError, key_id.error().message());
+  auto credential = credentials_.lookup(*key_id);
+  if (!credential) {
+    return fail(sqs_error_for(Errc::kUnauthenticated),
+                "The security token included in the request is invalid.");
+  }
+
+  Result<Json> input = Json::object();
+  if (protocol == Protocol::kJson) {
+    if (!request.body.empty()) input = parse_json(request.body);
+    if (!input) return fail(kSerializationError, input.error().message());
+    if (!input->is_object()) return fail(kSerializationError, "The request body must be a JSON object.");
+  } else {
+    input = query_to_json_request(call.action, call.params);
+    if (!input) return fail_status(input.error());
+  }
+
+  ActionHandler handler = find_action(call.action);
+  if (handler == nullptr) {
+    return fail_status(Status(Errc::kUnsupported, "The action " + call.action + " is not supported by this server yet."));
+  }
+  auto ctx = std::make_shared<ActionContext>(ActionContext{engine_, config_, clock_, credential->account_id, *key_id,
+                                                           request.path == "/" ? "" : "http://queue" + request.path});
+  std::string action = call.action;
+  // `done` owns the context: it lives until the handler's last callback has answered.
+  handler(*ctx, *input, [ctx, protocol, action, request_id, reply](Result<Json> result) {
+    if (!result) {
+      SqsError e = sqs_error_for(result.error().code());
+      reply(encode_error(protocol, e, result.error().message(), request_id), e.code);
+      return;
+    }
+    reply(encode_success(protocol, action, *result, request_id), "ok");
+  });
+}
+
+}  // namespace spool

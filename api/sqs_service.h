@@ -1,0 +1,41 @@
+#pragma once
+
+// SqsService: runs one SQS call once the Dispatcher has classified it — identifies the
+// caller, turns the request into the protocol-neutral Json (parsing the JSON body, or
+// converting Query parameters), runs the action's handler and encodes its answer in the
+// caller's protocol.
+//
+// Safe from any thread; never blocks. Borrowed objects must outlive it.
+
+#include <functional>
+#include <string>
+
+#include "api/api_config.h"
+#include "api/http_types.h"
+#include "api/sqs_protocol.h"
+#include "auth/credentials.h"
+#include "common/clock.h"
+#include "engine/queue_engine.h"
+
+namespace spool {
+
+// The reply and the outcome label for metrics ("ok" or the SQS error code).
+using SqsReply = std::function<void(HttpResponse, std::string_view outcome)>;
+
+class SqsService {
+ public:
+  SqsService(QueueEngine& engine, const CredentialStore& credentials, const ApiConfig& config,
+             const Clock& clock)
+      : engine_(engine), credentials_(credentials), config_(config), clock_(clock) {}
+
+  // Requires: call.action is an SQS action name.
+  void handle(const HttpRequest& request, SqsCall call, const std::string& request_id, SqsReply reply);
+
+ private:
+  QueueEngine& engine_;
+  const CredentialStore& credentials_;
+  const ApiConfig& config_;
+  const Clock& clock_;
+};
+
+}  // namespace spool

@@ -1,0 +1,87 @@
+#include "auth/credentials.h"
+
+#include "common/log.h"
+
+namespace spool {
+
+Result<std::unique_ptr<CredentialStore>> CredentialStore::start(Catalog& catalog, const SecretBox& box,
+                                                                std::chrono::milliseconds refresh) {
+  std::unique_ptr<CredentialStore> store(new CredentialStore(catalog, box));
+  auto first = store->load();
+  if (!first) return first.error();
+  store->snapshot_ = *first;
+  CredentialStore* self = store.get();
+  store->thread_ = std::thread([self, refresh] {
+    std::unique_lock lock(self->mutex_);
+    while (!self->stop_cv_.wait_for(lock, refresh, [self] { return self->stopping_; })) {
+      lock.unlock();
+      auto next = self->load();
+      lock.lock();
+      if (next) {
+        self->snapshot_ = *next;
+      } else {
+        log_warn("auth", "credential refresh failed; keeping the previous keys",
+                 {{"error", next.error().message()}});
+      }
+    }
+  });
+  return store;
+}
+
+CredentialStore::~CredentialStore() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+Result<std::shared_ptr<const CredentialStore::Snapshot>> CredentialStore::load() const {
+  auto keys = catalog_.list_access_keys(std::nullopt);
+  if (!keys) return keys.error();
+  auto snapshot = std::make_shared<Snapshot>();
+  for (const AccessKeyRecord& k : *keys) {
+    if (!k.is_active) continue;
+    auto secret = box_.open(k.access_key_id, k.secret_sealed);
+    if (!secret) {
+      log_warn("auth", "skipping an access key whose secret does not open",
+               {{"access_key_id", k.access_key_id}});
+      continue;
+    }
+    (*snapshot)[k.access_key_id] = Credential{k.account_id, std::move(*secret)};
+  }
+  return std::shared_ptr<const Snapshot>(std::move(snapshot));
+}
+
+std::optional<Credential> CredentialStore::lookup(const std::string& access_key_id) const {
+  std::shared_ptr<const Snapshot> snapshot;
+  {
+    std::lock_guard lock(mutex_);
+    snapshot = snapshot_;
+  }
+  auto it = snapshot->find(access_key_id);
+  if (it == snapshot->end()) return std::nullopt;
+  return it->second;
+}
+
+Result<std::string> access_key_id_of(const std::string& authorization_header,
+                                     const std::string& x_amz_credential) {
+  std::string credential = x_amz_credential;
+  if (!authorization_header.empty()) {
+    size_t at = authorization_header.find("Credential=");
+    if (at == std::string::npos) {
+      return Status(Errc::kUnauthenticated, "Authorization header requires 'Credential' parameter.");
+    }
+    credential = authorization_header.substr(at + 11);
+  }
+  if (credential.empty()) {
+    return Status(Errc::kUnauthenticated, "Request is missing Authentication Token");
+  }
+  size_t slash = credential.find('/');
+  std::string id = credential.substr(0, slash);
+  if (id.empty()) return Status(Errc::kUnauthenticated, "Authorization header has an empty access key id.");
+  return id;
+}
+
+}  // namespace spool

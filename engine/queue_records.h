@@ -1,0 +1,100 @@
+#pragma once
+
+// The shard log's queue records (spec/segments.md section 5): what each message
+// mutation writes, encoded little-endian with storage/coding.h.
+//
+// Every state record carries absolute values (receive count, visible-at), never deltas,
+// so replaying a frame twice is harmless. One ENQUEUE frame per message: a message's
+// identity inside its shard is the LSN (seq) of that frame.
+//
+//   ENQUEUE  0x01  queue u64 | message_id 16 | sent_ms u64 | visible_at_ms u64
+//                  | first_receive_ms u64 | receive_count u32 | origin_queue u64
+//                  | md5_body 16 | md5_attrs 16 | group u16+ | dedupe u16+ | trace u16+
+//                  | sender u16+ | attrs: n u16, n x (name u16+, type u16+, value u32+)
+//                  | body u32+
+//   RECEIVE  0x02  queue u64 | n u32 | n x (seq u64, receive_count u32, visible_at_ms u64,
+//                  first_receive_ms u64)
+//   VISIBILITY 0x03 queue u64 | n u32 | n x (seq u64, visible_at_ms u64)
+//   DELETE   0x04  queue u64 | n u32 | n x seq u64
+//   PURGE    0x05  queue u64 | up_to_seq u64
+//   QUEUE_DROP 0x08 queue u64
+// ("u16+" is a u16 length followed by that many bytes.)
+//
+// Pure functions; safe from any thread. Decoders return kCorruption on short or
+// inconsistent payloads (a CRC-valid frame that does not parse is a bug or a newer
+// format, never silently misread).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/message_attributes.h"
+
+namespace spool {
+
+namespace record_type {
+inline constexpr uint8_t kEnqueue = 0x01;
+inline constexpr uint8_t kReceive = 0x02;
+inline constexpr uint8_t kVisibility = 0x03;
+inline constexpr uint8_t kDelete = 0x04;
+inline constexpr uint8_t kPurge = 0x05;
+inline constexpr uint8_t kQueueDrop = 0x08;
+}  // namespace record_type
+
+struct EnqueueRecord {
+  uint64_t queue_id = 0;
+  std::string message_id;   // 16 raw bytes (a UUID)
+  int64_t sent_ms = 0;
+  int64_t visible_at_ms = 0;
+  int64_t first_receive_ms = 0;  // 0: never received
+  uint32_t receive_count = 0;
+  uint64_t origin_queue_id = 0;  // a dead-letter move's source; 0 otherwise
+  std::string md5_body;          // 16 raw bytes
+  std::string md5_attributes;    // 16 raw bytes, or empty without attributes
+  std::string group_id;
+  std::string dedupe_id;
+  std::string trace_header;      // AWSTraceHeader system attribute, or empty
+  std::string sender_id;
+  MessageAttributes attributes;  // sorted by name
+  std::string body;
+};
+
+struct ReceiveItem {
+  uint64_t seq = 0;
+  uint32_t receive_count = 0;
+  int64_t visible_at_ms = 0;
+  int64_t first_receive_ms = 0;
+};
+
+struct VisibilityItem {
+  uint64_t seq = 0;
+  int64_t visible_at_ms = 0;
+};
+
+std::string encode_enqueue(const EnqueueRecord& r);
+std::string encode_receive(uint64_t queue_id, const std::vector<ReceiveItem>& items);
+std::string encode_visibility(uint64_t queue_id, const std::vector<VisibilityItem>& items);
+std::string encode_delete(uint64_t queue_id, const std::vector<uint64_t>& seqs);
+std::string encode_purge(uint64_t queue_id, uint64_t up_to_seq);
+std::string encode_queue_drop(uint64_t queue_id);
+
+Result<EnqueueRecord> decode_enqueue(std::string_view payload);
+// Only the fields replay needs, without copying body and attributes.
+struct EnqueueHeader {
+  uint64_t queue_id = 0;
+  int64_t sent_ms = 0;
+  int64_t visible_at_ms = 0;
+  int64_t first_receive_ms = 0;
+  uint32_t receive_count = 0;
+};
+Result<EnqueueHeader> decode_enqueue_header(std::string_view payload);
+Status decode_receive(std::string_view payload, uint64_t* queue_id, std::vector<ReceiveItem>* items);
+Status decode_visibility(std::string_view payload, uint64_t* queue_id,
+                         std::vector<VisibilityItem>* items);
+Status decode_delete(std::string_view payload, uint64_t* queue_id, std::vector<uint64_t>* seqs);
+Status decode_purge(std::string_view payload, uint64_t* queue_id, uint64_t* up_to_seq);
+Status decode_queue_drop(std::string_view payload, uint64_t* queue_id);
+
+}  // namespace spool

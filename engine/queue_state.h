@@ -1,0 +1,107 @@
+#pragma once
+
+// QueueState: one standard queue's messages in RAM — which are visible, in flight or
+// delayed — and the transitions between them. Bodies stay on disk; an entry holds the
+// frame position of the message's ENQUEUE record and its timing state.
+//
+// A message is visible when visible_at <= now. Hidden messages are "in flight" once
+// received (receive_count > 0) and "delayed" before that. Visible messages wait in a
+// FIFO of seqs; hidden ones in a min-heap by visible_at that promote() drains. Both
+// structures are lazy: an entry removed or re-timed leaves a stale seq/heap node that is
+// skipped when met, which keeps every operation O(log n) without back-pointers.
+//
+// Pure logic, no I/O and no clock of its own (callers pass now_ms), so it is tested
+// deterministically. One caller at a time: in production, its shard's executor.
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <queue>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "storage/log_types.h"
+
+namespace spool {
+
+struct StoredMessage {
+  FramePosition position;       // the ENQUEUE frame
+  int64_t sent_ms = 0;
+  int64_t visible_at_ms = 0;
+  int64_t first_receive_ms = 0;  // 0: never received
+  uint32_t receive_count = 0;
+  bool queued_ready = false;     // its seq is in the ready FIFO
+};
+
+struct QueueCounters {
+  uint64_t visible = 0;      // ApproximateNumberOfMessages
+  uint64_t in_flight = 0;    // ApproximateNumberOfMessagesNotVisible
+  uint64_t delayed = 0;      // ApproximateNumberOfMessagesDelayed
+  // Sent time of the oldest message as of the last expire() sweep (exact for sends since;
+  // deletions refresh it at the next sweep). 0 when empty.
+  int64_t oldest_sent_ms = 0;
+};
+
+struct PickedMessage {
+  uint64_t seq = 0;
+  StoredMessage state;  // after the receive: new count, deadline, first receive
+};
+
+class QueueState {
+ public:
+  explicit QueueState(uint64_t queue_id) : queue_id_(queue_id) {}
+
+  uint64_t queue_id() const { return queue_id_; }
+  size_t size() const { return messages_.size(); }
+
+  // Adds a message (a durable send, or replay). Replaces an entry of the same seq.
+  void add(uint64_t seq, StoredMessage message, int64_t now_ms);
+  // Removes a message; its frame position, for the log's liveness count. nullopt if absent.
+  std::optional<FramePosition> remove(uint64_t seq);
+  const StoredMessage* find(uint64_t seq) const;
+
+  // Takes up to `max` visible messages, hides them until now + visibility_ms and counts
+  // the receive. Messages past `retention_ms` are removed instead; their positions are
+  // appended to `expired`.
+  std::vector<PickedMessage> receive(int max, int64_t now_ms, int64_t visibility_ms,
+                                     int64_t retention_ms, std::vector<FramePosition>* expired);
+  // Sets the state recorded by a RECEIVE (replay, or re-applying our own). Absent: ignored.
+  void set_received(uint64_t seq, uint32_t receive_count, int64_t visible_at_ms,
+                    int64_t first_receive_ms, int64_t now_ms);
+  // Moves the message's deadline (ChangeMessageVisibility, replay). Absent: ignored.
+  void set_visible_at(uint64_t seq, int64_t visible_at_ms, int64_t now_ms);
+
+  // True when at least one message is visible at now_ms.
+  bool has_visible(int64_t now_ms);
+  // Removes every message with seq <= up_to; their positions go to `removed`.
+  void purge(uint64_t up_to_seq, std::vector<FramePosition>* removed);
+  // Removes messages older than retention; their positions go to `expired`. O(n).
+  void expire(int64_t now_ms, int64_t retention_ms, std::vector<FramePosition>* expired);
+
+  QueueCounters counters(int64_t now_ms);
+
+  // Calls fn(position) for every message held (start-up liveness accounting).
+  template <class Fn>
+  void for_each_position(Fn&& fn) const {
+    for (const auto& [seq, m] : messages_) fn(m.position);
+  }
+
+ private:
+  // Moves hidden messages whose deadline has passed to the ready FIFO.
+  void promote(int64_t now_ms);
+  void hide(uint64_t seq, StoredMessage& m, int64_t visible_at_ms);
+  void make_ready(uint64_t seq, StoredMessage& m);
+
+  using TimerNode = std::pair<int64_t, uint64_t>;  // (visible_at_ms, seq)
+
+  uint64_t queue_id_;
+  std::unordered_map<uint64_t, StoredMessage> messages_;
+  std::deque<uint64_t> ready_;
+  std::priority_queue<TimerNode, std::vector<TimerNode>, std::greater<TimerNode>> timers_;
+  uint64_t ready_count_ = 0;    // messages with queued_ready
+  uint64_t delayed_count_ = 0;  // hidden and never received
+  int64_t oldest_sent_ms_ = 0;
+};
+
+}  // namespace spool

@@ -1,0 +1,534 @@
+#include "engine/shard.h"
+
+#include "common/log.h"
+#include "common/random.h"
+#include "engine/receipt_handle.h"
+
+namespace spool {
+namespace {
+
+constexpr auto kTick = std::chrono::milliseconds(50);
+constexpr uint64_t kSweepEveryTicks = 100;       // retention and GC: every 5 s
+constexpr int64_t kPurgeCooldownMs = 60'000;
+constexpr int64_t kMaxVisibilityWindowMs = 12 * 3600 * 1000;  // since the first receive
+
+std::string uuid_text(std::string_view raw) {
+  std::string hex = hex_encode(raw);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+}
+
+std::string new_message_id() {
+  std::string b = random_bytes(16);
+  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
+  return b;
+}
+
+Status queue_gone() { return Status(Errc::kQueueNotFound, "The specified queue does not exist."); }
+
+}  // namespace
+
+Shard::Shard(ShardOptions options, std::unique_ptr<SegmentLog> log)
+    : options_(std::move(options)), clock_(*options_.clock), log_(std::move(log)) {}
+
+Result<std::unique_ptr<Shard>> Shard::open(ShardOptions options,
+                                           const std::map<uint64_t, ShardQueueSettings>& queues) {
+  std::map<uint64_t, std::unique_ptr<Queue>> state;
+  for (const auto& [id, settings] : queues) state[id] = std::make_unique<Queue>(id, settings);
+
+  SegmentLogOptions log_options;
+  log_options.dir = options.dir;
+  log_options.fsync = options.fsync;
+  log_options.repair = options.repair;
+  log_options.segment_bytes = options.segment_bytes;
+  log_options.owner = options.shard_id;
+  log_options.clock = options.clock;
+  // Replay runs before the shard object exists; it only needs the clock and the queues.
+  Shard* shard_for_replay = nullptr;
+  std::unique_ptr<Shard> shard(new Shard(options, nullptr));
+  shard_for_replay = shard.get();
+  auto log = SegmentLog::open(log_options, [&](const LogRecordView& record) {
+    shard_for_replay->replay(record, state);
+  });
+  if (!log) return log.error();
+  shard->log_ = std::move(*log);
+  int64_t now = shard->clock_.now_ms();
+  uint64_t live = 0;
+  for (auto& [id, q] : state) {
+    std::vector<FramePosition> expired;
+    q->state.expire(now, q->settings.retention_ms, &expired);
+    shard->mark_dead(expired);
+  }
+  // Liveness counts start at zero after open; report every message we still hold.
+  shard->queues_ = std::move(state);
+  for (auto& [id, q] : shard->queues_) {
+    q->state.for_each_position([&](FramePosition p) {
+      shard->log_->add_live(p).ignore();
+      ++live;
+    });
+  }
+  const RecoveryReport& report = shard->log_->recovery_report();
+  log_info("engine", "shard recovered",
+           {{"shard", options.shard_id}, {"queues", shard->queues_.size()}, {"messages", live},
+            {"frames", report.frames}, {"bytes_cut", report.bytes_cut}});
+  shard->executor_ = std::make_unique<Executor>("shard-" + std::to_string(options.shard_id));
+  Shard* self = shard.get();
+  self->executor_->post_at(std::chrono::steady_clock::now() + kTick, [self] { self->tick(); });
+  return shard;
+}
+
+Shard::~Shard() {
+  // Stop taking work first; then close the log, whose last completions may still try to
+  // post here (ignored once stopped); only then destroy the executor.
+  if (executor_) executor_->stop();
+  log_.reset();
+  executor_.reset();
+}
+
+void Shard::replay(const LogRecordView& record, std::map<uint64_t, std::unique_ptr<Queue>>& queues) {
+  int64_t now = clock_.now_ms();
+  auto find_queue = [&](uint64_t id) -> Queue* {
+    auto it = queues.find(id);
+    return it == queues.end() ? nullptr : it->second.get();
+  };
+  uint64_t queue_id = 0;
+  switch (record.type) {
+    case record_type::kEnqueue: {
+      auto h = decode_enqueue_header(record.payload);
+      if (!h) break;
+      Queue* q = find_queue(h->queue_id);
+      if (q == nullptr || record.seq.value < q->purged_below) break;
+      q->state.add(record.seq.value,
+                   StoredMessage{record.position, h->sent_ms, h->visible_at_ms, h->first_receive_ms,
+                                 h->receive_count, false},
+                   now);
+      break;
+    }
+    case record_type::kReceive: {
+      std::vector<ReceiveItem> items;
+      if (!decode_receive(record.payload, &queue_id, &items).ok()) break;
+      if (Queue* q = find_queue(queue_id)) {
+        for (const auto& i : items) {
+          q->state.set_received(i.seq, i.receive_count, i.visible_at_ms, i.first_receive_ms, now);
+        }
+      }
+      break;
+    }
+    case record_type::kVisibility: {
+      std::vector<VisibilityItem> items;
+      if (!decode_visibility(record.payload, &queue_id, &items).ok()) break;
+      if (Queue* q = find_queue(queue_id)) {
+        for (const auto& i : items) q->state.set_visible_at(i.seq, i.visible_at_ms, now);
+      }
+      break;
+    }
+    case record_type::kDelete: {
+      std::vector<uint64_t> seqs;
+      if (!decode_delete(record.payload, &queue_id, &seqs).ok()) break;
+      if (Queue* q = find_queue(queue_id)) {
+        for (uint64_t s : seqs) q->state.remove(s);
+      }
+      break;
+    }
+    case record_type::kPurge: {
+      uint64_t up_to = 0;
+      if (!decode_purge(record.payload, &queue_id, &up_to).ok()) break;
+      if (Queue* q = find_queue(queue_id)) {
+        std::vector<FramePosition> removed;
+        q->state.purge(up_to, &removed);
+        q->purged_below = std::max(q->purged_below, up_to + 1);
+      }
+      break;
+    }
+    case record_type::kQueueDrop:
+      if (decode_queue_drop(record.payload, &queue_id).ok()) {
+        if (Queue* q = find_queue(queue_id)) {
+          std::vector<FramePosition> removed;
+          q->state.purge(UINT64_MAX, &removed);
+          q->purged_below = record.seq.value + 1;
+        }
+      }
+      break;
+    default:
+      log_warn("engine", "unknown record type in shard log",
+               {{"shard", options_.shard_id}, {"type", static_cast<int>(record.type)}});
+  }
+}
+
+Shard::Queue* Shard::find(uint64_t queue_id) {
+  auto it = queues_.find(queue_id);
+  return it == queues_.end() ? nullptr : it->second.get();
+}
+
+void Shard::mark_dead(const std::vector<FramePosition>& positions) {
+  for (const FramePosition& p : positions) log_->mark_dead(p).ignore();
+}
+
+uint64_t Shard::segment_bytes() const {
+  uint64_t total = 0;
+  for (const SegmentStats& s : log_->segments()) total += s.durable_bytes;
+  return total;
+}
+
+void Shard::add_queue(uint64_t queue_id, ShardQueueSettings settings) {
+  executor_->post([this, queue_id, settings] {
+    if (!find(queue_id)) queues_[queue_id] = std::make_unique<Queue>(queue_id, settings);
+  });
+}
+
+void Shard::update_queue(uint64_t queue_id, ShardQueueSettings settings) {
+  executor_->post([this, queue_id, settings] {
+    if (Queue* q = find(queue_id)) q->settings = settings;
+  });
+}
+
+void Shard::drop_queue(uint64_t queue_id, std::function<void(Status)> done) {
+  executor_->post([this, queue_id, done = std::move(done)] {
+    auto it = queues_.find(queue_id);
+    if (it == queues_.end()) {
+      done(Status());
+      return;
+    }
+    std::unique_ptr<Queue> q = std::move(it->second);
+    queues_.erase(it);
+    for (Waiter& w : q->waiters) {
+      executor_->cancel(w.timer_id);
+      w.done(std::vector<DeliveredMessage>());
+    }
+    auto dead = std::make_shared<std::vector<FramePosition>>();
+    q->state.purge(UINT64_MAX, dead.get());
+    auto appended = log_->append(record_type::kQueueDrop, encode_queue_drop(queue_id),
+                                 [this, dead, done](Status st) {
+                                   if (st.ok()) mark_dead(*dead);
+                                   done(st);
+                                 });
+    if (!appended) done(appended.error());
+  });
+}
+
+void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
+                 std::function<void(std::vector<Result<SentMessage>>)> done) {
+  executor_->post([this, queue_id, messages = std::move(messages), done = std::move(done)]() mutable {
+    struct Batch {
+      std::vector<Result<SentMessage>> results;
+      size_t remaining;
+      std::function<void(std::vector<Result<SentMessage>>)> done;
+    };
+    auto batch = std::make_shared<Batch>(
+        Batch{std::vector<Result<SentMessage>>(messages.size(), Result<SentMessage>(queue_gone())),
+              messages.size(), std::move(done)});
+    Queue* q = find(queue_id);
+    if (q == nullptr || messages.empty()) {
+      batch->done(std::move(batch->results));
+      return;
+    }
+    int64_t now = clock_.now_ms();
+    for (size_t i = 0; i < messages.size(); ++i) {
+      OutgoingMessage& m = messages[i];
+      EnqueueRecord r;
+      r.queue_id = queue_id;
+      r.message_id = new_message_id();
+      r.sent_ms = now;
+      r.visible_at_ms = now + m.delay_ms.value_or(q->settings.delay_ms);
+      r.md5_body = std::move(m.md5_body);
+      r.md5_attributes = std::move(m.md5_attributes);
+      r.trace_header = std::move(m.trace_header);
+      r.sender_id = std::move(m.sender_id);
+      r.attributes = std::move(m.attributes);
+      r.body = std::move(m.body);
+      auto placed = std::make_shared<AppendedFrame>();
+      StoredMessage stored{FramePosition{}, r.sent_ms, r.visible_at_ms, 0, 0, false};
+      std::string id = uuid_text(r.message_id);
+      auto appended = log_->append(
+          record_type::kEnqueue, encode_enqueue(r),
+          [this, batch, i, queue_id, placed, stored, id](Status st) mutable {
+            // Hop to the executor: only it may touch queue state. It runs after the task
+            // that filled `placed`, since that task was already running there.
+            executor_->post([this, batch, i, queue_id, placed, stored, id, st]() mutable {
+              Queue* q = find(queue_id);
+              if (st.ok() && q != nullptr && placed->seq.value >= q->purged_below) {
+                stored.position = placed->position;
+                q->state.add(placed->seq.value, stored, clock_.now_ms());
+                batch->results[i] = SentMessage{id, placed->seq.value};
+                serve_waiters(*q);
+              } else {
+                log_->mark_dead(placed->position).ignore();
+                batch->results[i] = st.ok() ? Result<SentMessage>(SentMessage{id, placed->seq.value})
+                                            : Result<SentMessage>(st);
+              }
+              if (--batch->remaining == 0) batch->done(std::move(batch->results));
+            });
+          });
+      if (!appended) {
+        batch->results[i] = appended.error();
+        if (--batch->remaining == 0) batch->done(std::move(batch->results));
+        continue;
+      }
+      *placed = *appended;
+      log_->add_live(placed->position).ignore();
+    }
+  });
+}
+
+void Shard::receive(uint64_t queue_id, ReceiveOptions options,
+                    std::function<void(Result<std::vector<DeliveredMessage>>)> done) {
+  executor_->post([this, queue_id, options, done = std::move(done)]() mutable {
+    Queue* q = find(queue_id);
+    if (q == nullptr) {
+      done(queue_gone());
+      return;
+    }
+    int64_t now = clock_.now_ms();
+    if (options.wait_ms > 0 && !q->state.has_visible(now)) {
+      uint64_t id = next_waiter_id_++;
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.wait_ms);
+      uint64_t timer = executor_->post_at(deadline, [this, queue_id, id] {
+        Queue* q = find(queue_id);
+        if (q == nullptr) return;
+        for (auto it = q->waiters.begin(); it != q->waiters.end(); ++it) {
+          if (it->id != id) continue;
+          auto expired = std::move(it->done);
+          q->waiters.erase(it);
+          expired(std::vector<DeliveredMessage>());
+          return;
+        }
+      });
+      q->waiters.push_back(Waiter{id, options, timer, std::move(done)});
+      return;
+    }
+    deliver(*q, options, std::move(done));
+  });
+}
+
+void Shard::deliver(Queue& q, const ReceiveOptions& options,
+                    std::function<void(Result<std::vector<DeliveredMessage>>)> done) {
+  int64_t now = clock_.now_ms();
+  std::vector<FramePosition> expired;
+  std::vector<PickedMessage> picked =
+      q.state.receive(options.max_messages, now,
+                      options.visibility_timeout_ms.value_or(q.settings.visibility_timeout_ms),
+                      q.settings.retention_ms, &expired);
+  mark_dead(expired);
+  if (picked.empty()) {
+    done(std::vector<DeliveredMessage>());
+    return;
+  }
+  std::vector<ReceiveItem> items;
+  auto delivered = std::make_shared<std::vector<DeliveredMessage>>();
+  auto positions = std::make_shared<std::vector<FramePosition>>();
+  for (const PickedMessage& p : picked) {
+    items.push_back(ReceiveItem{p.seq, p.state.receive_count, p.state.visible_at_ms,
+                                p.state.first_receive_ms});
+    DeliveredMessage d;
+    d.receipt_handle = encode_receipt_handle({q.state.queue_id(), p.seq, p.state.receive_count}, options_.key);
+    d.receive_count = p.state.receive_count;
+    d.first_receive_ms = p.state.first_receive_ms;
+    delivered->push_back(std::move(d));
+    positions->push_back(p.state.position);
+  }
+  // Bodies are read on the log's completion thread once the RECEIVE is durable: the
+  // executor never waits on a disk read.
+  auto appended = log_->append(
+      record_type::kReceive, encode_receive(q.state.queue_id(), items),
+      [this, delivered, positions, done](Status st) {
+        if (!st.ok()) {
+          done(st);
+          return;
+        }
+        std::vector<DeliveredMessage> out;
+        for (size_t i = 0; i < positions->size(); ++i) {
+          auto frame = log_->read((*positions)[i]);
+          if (!frame) continue;  // deleted (and collected) meanwhile through an older handle
+          auto record = decode_enqueue(frame->payload);
+          if (!record) {
+            log_error("engine", "unreadable ENQUEUE record", {{"shard", options_.shard_id}});
+            continue;
+          }
+          (*delivered)[i].record = std::move(*record);
+          out.push_back(std::move((*delivered)[i]));
+        }
+        done(std::move(out));
+      });
+  if (!appended) done(appended.error());
+}
+
+void Shard::serve_waiters(Queue& q) {
+  int64_t now = clock_.now_ms();
+  while (!q.waiters.empty() && q.state.has_visible(now)) {
+    Waiter w = std::move(q.waiters.front());
+    q.waiters.pop_front();
+    executor_->cancel(w.timer_id);
+    deliver(q, w.options, std::move(w.done));
+  }
+}
+
+void Shard::tick() {
+  ++ticks_;
+  bool sweep = ticks_ % kSweepEveryTicks == 0;
+  int64_t now = clock_.now_ms();
+  for (auto& [id, q] : queues_) {
+    if (!q->waiters.empty()) serve_waiters(*q);
+    if (sweep) {
+      std::vector<FramePosition> expired;
+      q->state.expire(now, q->settings.retention_ms, &expired);
+      mark_dead(expired);
+    }
+  }
+  if (sweep) {
+    auto collected = log_->collect_garbage();
+    if (!collected) log_warn("engine", "garbage collection failed", {{"error", collected.error().message()}});
+  }
+  executor_->post_at(std::chrono::steady_clock::now() + kTick, [this] { tick(); });
+}
+
+void Shard::delete_messages(uint64_t queue_id, std::vector<std::string> receipt_handles,
+                            std::function<void(std::vector<Status>)> done) {
+  executor_->post([this, queue_id, handles = std::move(receipt_handles), done = std::move(done)] {
+    auto statuses = std::make_shared<std::vector<Status>>(handles.size());
+    Queue* q = find(queue_id);
+    if (q == nullptr) {
+      for (auto& s : *statuses) s = queue_gone();
+      done(std::move(*statuses));
+      return;
+    }
+    std::vector<uint64_t> seqs;
+    auto dead = std::make_shared<std::vector<FramePosition>>();
+    for (size_t i = 0; i < handles.size(); ++i) {
+      auto handle = decode_receipt_handle(handles[i], options_.key);
+      if (!handle || handle->queue_id != queue_id) {
+        (*statuses)[i] = Status(Errc::kReceiptHandleInvalid,
+                                "The input receipt handle \"" + handles[i] + "\" is not a valid receipt handle.");
+        continue;
+      }
+      if (auto position = q->state.remove(handle->seq)) {
+        seqs.push_back(handle->seq);
+        dead->push_back(*position);
+      }
+    }
+    if (seqs.empty()) {
+      done(std::move(*statuses));
+      return;
+    }
+    auto appended = log_->append(record_type::kDelete, encode_delete(queue_id, seqs),
+                                 [this, statuses, dead, done](Status st) {
+                                   if (st.ok()) mark_dead(*dead);
+                                   for (auto& s : *statuses) {
+                                     if (s.ok()) s = st;
+                                   }
+                                   done(std::move(*statuses));
+                                 });
+    if (!appended) {
+      for (auto& s : *statuses) {
+        if (s.ok()) s = appended.error();
+      }
+      done(std::move(*statuses));
+    }
+  });
+}
+
+void Shard::change_visibility(uint64_t queue_id, std::vector<VisibilityChange> changes,
+                              std::function<void(std::vector<Status>)> done) {
+  executor_->post([this, queue_id, changes = std::move(changes), done = std::move(done)] {
+    auto statuses = std::make_shared<std::vector<Status>>(changes.size());
+    Queue* q = find(queue_id);
+    if (q == nullptr) {
+      for (auto& s : *statuses) s = queue_gone();
+      done(std::move(*statuses));
+      return;
+    }
+    int64_t now = clock_.now_ms();
+    std::vector<VisibilityItem> items;
+    for (size_t i = 0; i < changes.size(); ++i) {
+      const VisibilityChange& c = changes[i];
+      auto handle = decode_receipt_handle(c.receipt_handle, options_.key);
+      if (!handle || handle->queue_id != queue_id) {
+        (*statuses)[i] = Status(Errc::kReceiptHandleInvalid,
+                                "The input receipt handle \"" + c.receipt_handle + "\" is not a valid receipt handle.");
+        continue;
+      }
+      const StoredMessage* m = q->state.find(handle->seq);
+      if (m == nullptr) {
+        (*statuses)[i] = Status(Errc::kInvalidArgument,
+                                "Value " + c.receipt_handle +
+                                    " for parameter ReceiptHandle is invalid. Reason: Message does not exist "
+                                    "or is not available for visibility timeout change.");
+        continue;
+      }
+      if (m->receive_count != handle->receive_count || m->visible_at_ms <= now) {
+        (*statuses)[i] = Status(Errc::kMessageNotInflight, "The message referred to isn't in flight.");
+        continue;
+      }
+      int64_t deadline = now + c.timeout_ms;
+      if (deadline - m->first_receive_ms > kMaxVisibilityWindowMs) {
+        (*statuses)[i] = Status(Errc::kInvalidArgument,
+                                "Value " + std::to_string(c.timeout_ms / 1000) +
+                                    " for parameter VisibilityTimeout is invalid. Reason: Total "
+                                    "VisibilityTimeout for the message is beyond the limit [43200 seconds]");
+        continue;
+      }
+      q->state.set_visible_at(handle->seq, deadline, now);
+      items.push_back(VisibilityItem{handle->seq, deadline});
+    }
+    if (items.empty()) {
+      done(std::move(*statuses));
+      return;
+    }
+    serve_waiters(*q);  // a timeout of 0 makes the message visible at once
+    auto appended = log_->append(record_type::kVisibility, encode_visibility(queue_id, items),
+                                 [statuses, done](Status st) {
+                                   for (auto& s : *statuses) {
+                                     if (s.ok()) s = st;
+                                   }
+                                   done(std::move(*statuses));
+                                 });
+    if (!appended) {
+      for (auto& s : *statuses) {
+        if (s.ok()) s = appended.error();
+      }
+      done(std::move(*statuses));
+    }
+  });
+}
+
+void Shard::purge(uint64_t queue_id, std::function<void(Status)> done) {
+  executor_->post([this, queue_id, done = std::move(done)] {
+    Queue* q = find(queue_id);
+    if (q == nullptr) {
+      done(queue_gone());
+      return;
+    }
+    int64_t now = clock_.now_ms();
+    if (q->last_purge_ms != 0 && now - q->last_purge_ms < kPurgeCooldownMs) {
+      done(Status(Errc::kPurgeInProgress,
+                  "Only one PurgeQueue operation on the queue is allowed every 60 seconds."));
+      return;
+    }
+    // Everything appended so far, including sends whose ENQUEUE is not durable yet.
+    uint64_t next = log_->next_seq().value;
+    uint64_t up_to = next == 0 ? 0 : next - 1;
+    auto dead = std::make_shared<std::vector<FramePosition>>();
+    q->state.purge(up_to, dead.get());
+    q->purged_below = next;
+    q->last_purge_ms = now;
+    auto appended = log_->append(record_type::kPurge, encode_purge(queue_id, up_to),
+                                 [this, dead, done](Status st) {
+                                   if (st.ok()) mark_dead(*dead);
+                                   done(st);
+                                 });
+    if (!appended) done(appended.error());
+  });
+}
+
+void Shard::counters(uint64_t queue_id, std::function<void(Result<QueueCounters>)> done) {
+  executor_->post([this, queue_id, done = std::move(done)] {
+    Queue* q = find(queue_id);
+    if (q == nullptr) {
+      done(queue_gone());
+      return;
+    }
+    done(q->state.counters(clock_.now_ms()));
+  });
+}
+
+}  // namespace spool

@@ -1,0 +1,104 @@
+#include "engine/message_body.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace spool {
+namespace {
+
+// UTF-8 encoding of one code point, written out here so the test does not trust the
+// decoder it checks.
+std::string utf8(char32_t c) {
+  std::string out;
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return out;
+}
+
+TEST(MessageBody, AcceptsEveryBoundaryOfTheAllowedRanges) {
+  for (char32_t c : {0x9, 0xA, 0xD, 0x20, 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFD, 0x10000,
+                     0x10FFFF}) {
+    EXPECT_TRUE(is_allowed_sqs_text(utf8(c))) << std::hex << static_cast<uint32_t>(c);
+    EXPECT_TRUE(validate_message_body("a" + utf8(c) + "b").ok()) << std::hex << static_cast<uint32_t>(c);
+  }
+}
+
+TEST(MessageBody, RefusesEveryBoundaryOutsideTheAllowedRanges) {
+  struct Case {
+    char32_t c;
+    const char* label;
+  };
+  for (const Case& k : {Case{0x0, "#x0"}, Case{0x1, "#x1"}, Case{0x8, "#x8"}, Case{0xB, "#xB"},
+                        Case{0xC, "#xC"}, Case{0xE, "#xE"}, Case{0x1F, "#x1F"}, Case{0xD800, "#xD800"},
+                        Case{0xDFFF, "#xDFFF"}, Case{0xFFFE, "#xFFFE"}, Case{0xFFFF, "#xFFFF"}}) {
+    EXPECT_FALSE(is_allowed_sqs_text(utf8(k.c))) << k.label;
+    EXPECT_EQ(first_disallowed_character("ok" + utf8(k.c) + "ok"), std::string(k.label));
+  }
+}
+
+TEST(MessageBody, ErrorNamesTheCharacterAsAwsDoes) {
+  const Status s = validate_message_body("bell\x07");
+  EXPECT_EQ(s.code(), Errc::kInvalidMessageContents);
+  EXPECT_EQ(s.message(),
+            "Invalid binary character '#x7' was found in the message body, the set of allowed characters is "
+            "#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].");
+}
+
+TEST(MessageBody, NamesOnlyTheFirstOffendingCharacter) {
+  EXPECT_EQ(first_disallowed_character(std::string("a\x01") + utf8(0xFFFF)), "#x1");
+  EXPECT_EQ(first_disallowed_character("fine"), std::nullopt);
+}
+
+TEST(MessageBody, EmptyBodyIsAMissingParameter) {
+  const Status s = validate_message_body("");
+  EXPECT_EQ(s.code(), Errc::kMissingParameter);
+  EXPECT_EQ(s.message(), "The request must contain the parameter MessageBody.");
+  EXPECT_TRUE(is_allowed_sqs_text(""));
+}
+
+TEST(MessageBody, RefusesOverlongEncodings) {
+  EXPECT_EQ(first_disallowed_character("\xC0\xAF"), "#xC0");          // '/' in two bytes
+  EXPECT_EQ(first_disallowed_character("\xC1\xBF"), "#xC1");
+  EXPECT_EQ(first_disallowed_character("\xE0\x80\xAF"), "#xE0");      // three bytes
+  EXPECT_EQ(first_disallowed_character("\xF0\x80\x80\xAF"), "#xF0");  // four bytes
+  EXPECT_EQ(validate_message_body("\xC0\xAF").code(), Errc::kInvalidMessageContents);
+}
+
+TEST(MessageBody, RefusesSurrogatesEncodedInUtf8) {
+  EXPECT_EQ(first_disallowed_character("\xED\xA0\x80"), "#xD800");
+  EXPECT_EQ(first_disallowed_character("\xED\xBF\xBF"), "#xDFFF");
+  // A CESU-8 style pair is two surrogates, not U+1F600.
+  EXPECT_EQ(first_disallowed_character("\xED\xA0\xBD\xED\xB8\x80"), "#xD83D");
+}
+
+TEST(MessageBody, RefusesTruncatedAndStrayBytes) {
+  EXPECT_EQ(first_disallowed_character("a\xC3"), "#xC3");              // 2-byte lead at end
+  EXPECT_EQ(first_disallowed_character("a\xE2\x82"), "#xE2");          // 3-byte, one missing
+  EXPECT_EQ(first_disallowed_character("\xF0\x9F\x98"), "#xF0");       // 4-byte, one missing
+  EXPECT_EQ(first_disallowed_character("\xE2\x28\xA1"), "#xE2");       // bad continuation
+  EXPECT_EQ(first_disallowed_character("\x80"), "#x80");               // stray continuation
+  EXPECT_EQ(first_disallowed_character("\xFF"), "#xFF");
+  EXPECT_EQ(first_disallowed_character("\xF4\x90\x80\x80"), "#xF4");  // past U+10FFFF
+  EXPECT_EQ(first_disallowed_character("\xF5\x80\x80\x80"), "#xF5");
+}
+
+TEST(MessageBody, AcceptsOrdinaryUnicodeText) {
+  EXPECT_TRUE(validate_message_body("{\"k\": \"h\xC3\xA9llo \xE2\x98\x83 \xF0\x9F\x98\x80\"}\r\n\t").ok());
+}
+
+}  // namespace
+}  // namespace spool
