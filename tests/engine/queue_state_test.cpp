@@ -1,0 +1,156 @@
+#include "engine/queue_state.h"
+
+#include <gtest/gtest.h>
+
+namespace spool {
+namespace {
+
+constexpr int64_t kNow = 1'000'000;
+constexpr int64_t kRetention = 4 * 86'400'000LL;
+
+StoredMessage message_at(int64_t sent_ms, int64_t visible_at_ms, uint32_t offset) {
+  StoredMessage m;
+  m.position = FramePosition{SegmentOrdinal{0}, offset, 100};
+  m.sent_ms = sent_ms;
+  m.visible_at_ms = visible_at_ms;
+  return m;
+}
+
+TEST(QueueState, ReceiveHidesMessagesAndCountsTheReceive) {
+  QueueState q(7);
+  for (uint64_t seq = 1; seq <= 3; ++seq) q.add(seq, message_at(kNow, kNow, static_cast<uint32_t>(seq)), kNow);
+  EXPECT_EQ(q.counters(kNow).visible, 3u);
+  std::vector<FramePosition> expired;
+  auto picked = q.receive(2, kNow, 30'000, kRetention, &expired);
+  ASSERT_EQ(picked.size(), 2u);
+  EXPECT_EQ(picked[0].seq, 1u);
+  EXPECT_EQ(picked[1].seq, 2u);
+  EXPECT_EQ(picked[0].state.receive_count, 1u);
+  EXPECT_EQ(picked[0].state.first_receive_ms, kNow);
+  EXPECT_EQ(picked[0].state.visible_at_ms, kNow + 30'000);
+  QueueCounters c = q.counters(kNow);
+  EXPECT_EQ(c.visible, 1u);
+  EXPECT_EQ(c.in_flight, 2u);
+  EXPECT_EQ(c.delayed, 0u);
+  EXPECT_TRUE(expired.empty());
+}
+
+TEST(QueueState, VisibilityExpiryMakesAMessageReceivableAgain) {
+  QueueState q(7);
+  q.add(1, message_at(kNow, kNow, 1), kNow);
+  std::vector<FramePosition> expired;
+  ASSERT_EQ(q.receive(10, kNow, 1000, kRetention, &expired).size(), 1u);
+  EXPECT_TRUE(q.receive(10, kNow + 999, 1000, kRetention, &expired).empty());
+  auto again = q.receive(10, kNow + 1000, 1000, kRetention, &expired);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].state.receive_count, 2u);
+  EXPECT_EQ(again[0].state.first_receive_ms, kNow);  // the first receive is kept
+}
+
+TEST(QueueState, DelayedMessagesCountAsDelayedUntilDue) {
+  QueueState q(7);
+  q.add(1, message_at(kNow, kNow + 5000, 1), kNow);
+  QueueCounters c = q.counters(kNow);
+  EXPECT_EQ(c.delayed, 1u);
+  EXPECT_EQ(c.visible, 0u);
+  EXPECT_FALSE(q.has_visible(kNow + 4999));
+  EXPECT_TRUE(q.has_visible(kNow + 5000));
+  c = q.counters(kNow + 5000);
+  EXPECT_EQ(c.delayed, 0u);
+  EXPECT_EQ(c.visible, 1u);
+}
+
+TEST(QueueState, ChangingVisibilityToNowReleasesTheMessage) {
+  QueueState q(7);
+  q.add(1, message_at(kNow, kNow, 1), kNow);
+  std::vector<FramePosition> expired;
+  ASSERT_EQ(q.receive(1, kNow, 30'000, kRetention, &expired).size(), 1u);
+  q.set_visible_at(1, kNow + 10, kNow + 10);
+  auto again = q.receive(1, kNow + 10, 30'000, kRetention, &expired);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].seq, 1u);
+  EXPECT_EQ(again[0].state.receive_count, 2u);
+}
+
+TEST(QueueState, RemoveReturnsThePositionOnceAndKeepsCountsRight) {
+  QueueState q(7);
+  q.add(1, message_at(kNow, kNow, 11), kNow);
+  q.add(2, message_at(kNow, kNow + 100, 22), kNow);
+  auto position = q.remove(1);
+  ASSERT_TRUE(position.has_value());
+  EXPECT_EQ(position->offset, 11u);
+  EXPECT_FALSE(q.remove(1).has_value());
+  ASSERT_TRUE(q.remove(2).has_value());
+  QueueCounters c = q.counters(kNow + 1000);
+  EXPECT_EQ(c.visible + c.in_flight + c.delayed, 0u);
+  std::vector<FramePosition> expired;
+  EXPECT_TRUE(q.receive(10, kNow + 1000, 1000, kRetention, &expired).empty());
+}
+
+TEST(QueueState, RetentionExpiresOnReceiveAndOnSweep) {
+  QueueState q(7);
+  q.add(1, message_at(kNow - 2000, kNow - 2000, 1), kNow);
+  q.add(2, message_at(kNow, kNow, 2), kNow);
+  std::vector<FramePosition> expired;
+  auto picked = q.receive(10, kNow, 1000, /*retention_ms=*/1000, &expired);
+  ASSERT_EQ(picked.size(), 1u);
+  EXPECT_EQ(picked[0].seq, 2u);
+  ASSERT_EQ(expired.size(), 1u);
+  EXPECT_EQ(expired[0].offset, 1u);
+  expired.clear();
+  q.expire(kNow + 1000, 1000, &expired);
+  ASSERT_EQ(expired.size(), 1u);  // the in-flight message expires too
+  EXPECT_EQ(q.size(), 0u);
+}
+
+TEST(QueueState, PurgeRemovesUpToTheGivenSeq) {
+  QueueState q(7);
+  for (uint64_t seq = 1; seq <= 5; ++seq) q.add(seq, message_at(kNow, kNow, static_cast<uint32_t>(seq)), kNow);
+  std::vector<FramePosition> removed;
+  q.purge(3, &removed);
+  EXPECT_EQ(removed.size(), 3u);
+  EXPECT_EQ(q.size(), 2u);
+  EXPECT_NE(q.find(4), nullptr);
+  EXPECT_EQ(q.find(3), nullptr);
+}
+
+TEST(QueueState, ReplayedReceiveSetsAbsoluteState) {
+  QueueState q(7);
+  q.add(1, message_at(kNow, kNow, 1), kNow);
+  q.set_received(1, 3, kNow + 500, kNow - 100, kNow);
+  const StoredMessage* m = q.find(1);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->receive_count, 3u);
+  EXPECT_EQ(m->first_receive_ms, kNow - 100);
+  QueueCounters c = q.counters(kNow);
+  EXPECT_EQ(c.in_flight, 1u);
+  // Applying the same record twice changes nothing.
+  q.set_received(1, 3, kNow + 500, kNow - 100, kNow);
+  c = q.counters(kNow);
+  EXPECT_EQ(c.in_flight, 1u);
+  EXPECT_EQ(c.visible, 0u);
+  EXPECT_TRUE(q.has_visible(kNow + 500));
+}
+
+TEST(QueueState, ManyMessagesDrainExactlyOnce) {
+  QueueState q(7);
+  for (uint64_t seq = 0; seq < 1000; ++seq) q.add(seq, message_at(kNow, kNow, static_cast<uint32_t>(seq)), kNow);
+  std::vector<FramePosition> expired;
+  std::vector<bool> seen(1000, false);
+  int total = 0;
+  while (true) {
+    auto picked = q.receive(10, kNow, 60'000, kRetention, &expired);
+    if (picked.empty()) break;
+    for (const auto& p : picked) {
+      EXPECT_FALSE(seen[p.seq]) << p.seq;
+      seen[p.seq] = true;
+      ++total;
+      q.remove(p.seq);
+    }
+  }
+  EXPECT_EQ(total, 1000);
+  EXPECT_EQ(q.size(), 0u);
+}
+
+}  // namespace
+}  // namespace spool

@@ -1,0 +1,40 @@
+#include "engine/receipt_handle.h"
+
+#include <gtest/gtest.h>
+
+namespace spool {
+namespace {
+
+const std::string kKey(32, 'k');
+
+TEST(ReceiptHandle, RoundTripsUnderTheSameKey) {
+  std::string text = encode_receipt_handle({7, 123456789, 3}, kKey);
+  EXPECT_EQ(text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+  auto h = decode_receipt_handle(text, kKey);
+  ASSERT_TRUE(h) << h.error().to_string();
+  EXPECT_EQ(h->queue_id, 7u);
+  EXPECT_EQ(h->seq, 123456789u);
+  EXPECT_EQ(h->receive_count, 3u);
+  auto peeked = peek_receipt_handle(text);
+  ASSERT_TRUE(peeked);
+  EXPECT_EQ(peeked->seq, 123456789u);
+}
+
+TEST(ReceiptHandle, EachReceiveGetsANewHandle) {
+  EXPECT_NE(encode_receipt_handle({7, 1, 1}, kKey), encode_receipt_handle({7, 1, 2}, kKey));
+}
+
+TEST(ReceiptHandle, RejectsForgeriesAndGarbage) {
+  std::string text = encode_receipt_handle({7, 1, 1}, kKey);
+  EXPECT_EQ(decode_receipt_handle(text, std::string(32, 'x')).status().code(), Errc::kReceiptHandleInvalid);
+  std::string flipped = text;
+  flipped[5] = flipped[5] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(decode_receipt_handle(flipped, kKey));
+  for (const char* bad : {"", "abc", "!!!!", "AQEAAAAAAAAAAQAAAAAAAAABAAAAH7vjiBWldhcxMBuSAAAA"}) {
+    EXPECT_EQ(decode_receipt_handle(bad, kKey).status().code(), Errc::kReceiptHandleInvalid) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace spool
