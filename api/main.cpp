@@ -23,6 +23,7 @@
 #include "auth/tenants.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "engine/engine_metrics.h"
 #include "engine/queue_engine.h"
 #include "storage/data_dir_lock.h"
 #include "storage/embedded_postgres.h"
@@ -112,16 +113,18 @@ int run(const SpooldConfig& config) {
   auto credentials = CredentialStore::start(**catalog, *box, std::chrono::seconds(2));
   if (!credentials) return fail_start(credentials.error());
 
+  auto registry = std::make_shared<prometheus::Registry>();
+  EngineMetrics engine_metrics(registry);
   QueueEngineOptions engine_options;
   engine_options.data_dir = config.storage.data_dir;
   engine_options.fsync = config.storage.fsync;
   engine_options.repair = config.storage.repair;
   engine_options.clock = &clock;
+  engine_options.metrics = &engine_metrics;
   auto engine = QueueEngine::open(engine_options, **catalog, *layout);
   if (!engine) return fail_start(engine.error());
   SqsService sqs(**engine, **credentials, config.api, clock);
 
-  auto registry = std::make_shared<prometheus::Registry>();
   ApiMetrics metrics(registry);
   Catalog* catalog_ptr = catalog->get();
   Readiness readiness([catalog_ptr] { return catalog_ptr->ping(); }, std::chrono::seconds(1));

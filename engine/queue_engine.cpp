@@ -41,6 +41,8 @@ Status validate_tags(const std::map<std::string, std::string>& tags) {
 ShardQueueSettings shard_settings(const QueueMeta& meta) {
   QueueSettings s = queue_settings(meta.attributes, meta.is_fifo);
   ShardQueueSettings out;
+  out.account_id = meta.account_id;
+  out.name = meta.name;
   out.visibility_timeout_ms = int64_t{s.visibility_timeout_seconds} * 1000;
   out.retention_ms = int64_t{s.retention_seconds} * 1000;
   out.delay_ms = int64_t{s.delay_seconds} * 1000;
@@ -81,6 +83,7 @@ Result<std::unique_ptr<QueueEngine>> QueueEngine::open(QueueEngineOptions option
     so.fsync = engine->options_.fsync;
     so.repair = engine->options_.repair;
     so.clock = engine->options_.clock;
+    so.metrics = engine->options_.metrics;
     auto shard = Shard::open(so, per_shard[static_cast<size_t>(i)]);
     if (!shard) return Status(shard.error().code(), "shard " + std::to_string(i) + ": " + shard.error().message());
     engine->shards_.push_back(std::move(*shard));

@@ -34,6 +34,7 @@ struct QueueEngineOptions {
   FsyncMode fsync;
   bool repair = false;
   const Clock* clock = nullptr;  // must outlive the engine
+  EngineMetrics* metrics = nullptr;  // optional; must outlive the engine
 };
 
 struct CreateQueueCommand {

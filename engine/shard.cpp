@@ -9,6 +9,7 @@ namespace {
 
 constexpr auto kTick = std::chrono::milliseconds(50);
 constexpr uint64_t kSweepEveryTicks = 100;       // retention and GC: every 5 s
+constexpr uint64_t kGaugesEveryTicks = 20;       // queue depth gauges: every second
 constexpr int64_t kPurgeCooldownMs = 60'000;
 constexpr int64_t kMaxVisibilityWindowMs = 12 * 3600 * 1000;  // since the first receive
 
@@ -34,8 +35,10 @@ Shard::Shard(ShardOptions options, std::unique_ptr<SegmentLog> log)
 
 Result<std::unique_ptr<Shard>> Shard::open(ShardOptions options,
                                            const std::map<uint64_t, ShardQueueSettings>& queues) {
+  std::unique_ptr<Shard> shard(new Shard(options, nullptr));
   std::map<uint64_t, std::unique_ptr<Queue>> state;
-  for (const auto& [id, settings] : queues) state[id] = std::make_unique<Queue>(id, settings);
+  for (const auto& [id, settings] : queues) state[id] = shard->make_queue(id, settings);
+  if (options.metrics != nullptr) shard->shard_series_ = options.metrics->add_shard(options.shard_id);
 
   SegmentLogOptions log_options;
   log_options.dir = options.dir;
@@ -44,10 +47,13 @@ Result<std::unique_ptr<Shard>> Shard::open(ShardOptions options,
   log_options.segment_bytes = options.segment_bytes;
   log_options.owner = options.shard_id;
   log_options.clock = options.clock;
-  // Replay runs before the shard object exists; it only needs the clock and the queues.
-  Shard* shard_for_replay = nullptr;
-  std::unique_ptr<Shard> shard(new Shard(options, nullptr));
-  shard_for_replay = shard.get();
+  ShardSeries series = shard->shard_series_;
+  log_options.on_sync = [series](double seconds) { EngineMetrics::observe(series.fsync, seconds); };
+  log_options.on_round = [series](uint64_t frames) {
+    EngineMetrics::observe(series.group_commit, static_cast<double>(frames));
+  };
+  // Replay runs before the log is attached; it only needs the clock and the queues.
+  Shard* shard_for_replay = shard.get();
   auto log = SegmentLog::open(log_options, [&](const LogRecordView& record) {
     shard_for_replay->replay(record, state);
   });
@@ -156,6 +162,12 @@ void Shard::replay(const LogRecordView& record, std::map<uint64_t, std::unique_p
   }
 }
 
+std::unique_ptr<Shard::Queue> Shard::make_queue(uint64_t id, ShardQueueSettings settings) {
+  auto series = options_.metrics != nullptr ? options_.metrics->add_queue(settings.account_id, settings.name)
+                                            : std::make_shared<QueueSeries>();
+  return std::make_unique<Queue>(id, std::move(settings), std::move(series));
+}
+
 Shard::Queue* Shard::find(uint64_t queue_id) {
   auto it = queues_.find(queue_id);
   return it == queues_.end() ? nullptr : it->second.get();
@@ -173,7 +185,7 @@ uint64_t Shard::segment_bytes() const {
 
 void Shard::add_queue(uint64_t queue_id, ShardQueueSettings settings) {
   executor_->post([this, queue_id, settings] {
-    if (!find(queue_id)) queues_[queue_id] = std::make_unique<Queue>(queue_id, settings);
+    if (!find(queue_id)) queues_[queue_id] = make_queue(queue_id, settings);
   });
 }
 
@@ -192,6 +204,7 @@ void Shard::drop_queue(uint64_t queue_id, std::function<void(Status)> done) {
     }
     std::unique_ptr<Queue> q = std::move(it->second);
     queues_.erase(it);
+    if (options_.metrics != nullptr) options_.metrics->drop_queue(q->series);
     for (Waiter& w : q->waiters) {
       executor_->cancel(w.timer_id);
       w.done(std::vector<DeliveredMessage>());
@@ -251,6 +264,7 @@ void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
                 stored.position = placed->position;
                 q->state.add(placed->seq.value, stored, clock_.now_ms());
                 batch->results[i] = SentMessage{id, placed->seq.value};
+                EngineMetrics::count(q->series->sent, 1);
                 serve_waiters(*q);
               } else {
                 log_->mark_dead(placed->position).ignore();
@@ -310,10 +324,12 @@ void Shard::deliver(Queue& q, const ReceiveOptions& options,
                       options.visibility_timeout_ms.value_or(q.settings.visibility_timeout_ms),
                       q.settings.retention_ms, &expired);
   mark_dead(expired);
+  EngineMetrics::count(q.series->expired, expired.size());
   if (picked.empty()) {
     done(std::vector<DeliveredMessage>());
     return;
   }
+  EngineMetrics::count(q.series->received, picked.size());
   std::vector<ReceiveItem> items;
   auto delivered = std::make_shared<std::vector<DeliveredMessage>>();
   auto positions = std::make_shared<std::vector<FramePosition>>();
@@ -373,13 +389,28 @@ void Shard::tick() {
       std::vector<FramePosition> expired;
       q->state.expire(now, q->settings.retention_ms, &expired);
       mark_dead(expired);
+      EngineMetrics::count(q->series->expired, expired.size());
     }
   }
+  if (ticks_ % kGaugesEveryTicks == 0) publish_gauges();
   if (sweep) {
     auto collected = log_->collect_garbage();
     if (!collected) log_warn("engine", "garbage collection failed", {{"error", collected.error().message()}});
   }
   executor_->post_at(std::chrono::steady_clock::now() + kTick, [this] { tick(); });
+}
+
+void Shard::publish_gauges() {
+  int64_t now = clock_.now_ms();
+  for (auto& [id, q] : queues_) {
+    QueueCounters c = q->state.counters(now);
+    EngineMetrics::set(q->series->visible, static_cast<double>(c.visible));
+    EngineMetrics::set(q->series->in_flight, static_cast<double>(c.in_flight));
+    EngineMetrics::set(q->series->delayed, static_cast<double>(c.delayed));
+    EngineMetrics::set(q->series->oldest_age,
+                       c.oldest_sent_ms == 0 ? 0.0 : static_cast<double>(now - c.oldest_sent_ms) / 1000.0);
+  }
+  EngineMetrics::set(shard_series_.segment_bytes, static_cast<double>(segment_bytes()));
 }
 
 void Shard::delete_messages(uint64_t queue_id, std::vector<std::string> receipt_handles,
@@ -410,6 +441,7 @@ void Shard::delete_messages(uint64_t queue_id, std::vector<std::string> receipt_
       done(std::move(*statuses));
       return;
     }
+    EngineMetrics::count(q->series->deleted, seqs.size());
     auto appended = log_->append(record_type::kDelete, encode_delete(queue_id, seqs),
                                  [this, statuses, dead, done](Status st) {
                                    if (st.ok()) mark_dead(*dead);

@@ -21,6 +21,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "engine/engine_metrics.h"
 #include "engine/executor.h"
 #include "engine/queue_records.h"
 #include "engine/queue_state.h"
@@ -31,6 +32,8 @@ namespace spool {
 
 // What the shard needs of a queue's attributes.
 struct ShardQueueSettings {
+  std::string account_id;  // labels of the queue's metrics
+  std::string name;
   int64_t visibility_timeout_ms = 30'000;
   int64_t retention_ms = 345'600'000;
   int64_t delay_ms = 0;
@@ -78,6 +81,7 @@ struct ShardOptions {
   bool repair = false;
   uint64_t segment_bytes = 64ull << 20;
   const Clock* clock = nullptr;  // must outlive the shard
+  EngineMetrics* metrics = nullptr;  // optional; must outlive the shard
 };
 
 class Shard {
@@ -121,9 +125,11 @@ class Shard {
     std::function<void(Result<std::vector<DeliveredMessage>>)> done;
   };
   struct Queue {
-    explicit Queue(uint64_t id, ShardQueueSettings s) : state(id), settings(s) {}
+    Queue(uint64_t id, ShardQueueSettings s, std::shared_ptr<QueueSeries> m)
+        : state(id), settings(std::move(s)), series(std::move(m)) {}
     QueueState state;
     ShardQueueSettings settings;
+    std::shared_ptr<QueueSeries> series;  // never null (all-null pointers without metrics)
     std::deque<Waiter> waiters;
     int64_t last_purge_ms = 0;
     uint64_t purged_below = 0;  // sends below this seq that complete later were purged
@@ -139,6 +145,8 @@ class Shard {
   void serve_waiters(Queue& q);
   void tick();
   void mark_dead(const std::vector<FramePosition>& positions);
+  std::unique_ptr<Queue> make_queue(uint64_t id, ShardQueueSettings settings);
+  void publish_gauges();
 
   ShardOptions options_;
   const Clock& clock_;
@@ -146,6 +154,7 @@ class Shard {
   std::map<uint64_t, std::unique_ptr<Queue>> queues_;  // executor only
   uint64_t next_waiter_id_ = 1;
   uint64_t ticks_ = 0;
+  ShardSeries shard_series_;
   // Declared last: destroyed first, so no task runs against a dying shard.
   std::unique_ptr<Executor> executor_;
 };

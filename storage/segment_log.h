@@ -71,6 +71,10 @@ struct SegmentLogOptions {
   FileOpener open_file;                        // default: PosixFile (tests: FaultInjector)
   std::function<Result<uint64_t>()> free_bytes;  // default: statvfs of dir
   const Clock* clock = nullptr;                // default: a SystemClock; must outlive the log
+  // Observers for metrics, called on the sync thread (the second under the log's lock):
+  // keep them cheap and thread-safe. Empty: none.
+  std::function<void(double seconds)> on_sync;     // each fdatasync of a segment file
+  std::function<void(uint64_t frames)> on_round;  // each durable group-commit round
 };
 
 // One frame read back; owns its payload.

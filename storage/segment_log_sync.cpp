@@ -135,7 +135,11 @@ Status SegmentLog::ensure_allocated(Segment& seg, uint64_t end) {
 
 Status SegmentLog::sync_files(const std::vector<std::shared_ptr<Segment>>& files) {
   for (const auto& seg : files) {
+    auto started = std::chrono::steady_clock::now();
     Status s = seg->file->sync();
+    if (options_.on_sync) {
+      options_.on_sync(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
     syncs_.fetch_add(1, std::memory_order_relaxed);
     if (!s.ok()) return s;
   }
@@ -218,6 +222,7 @@ void SegmentLog::finish_round(Round& round, const std::vector<std::shared_ptr<Se
                      std::memory_order_release);
   rounds_.fetch_add(1, std::memory_order_relaxed);
   frames_.fetch_add(frames, std::memory_order_relaxed);
+  if (options_.on_round) options_.on_round(frames);
   pending_bytes_ -= round.bytes;
   std::vector<Completion> done;
   while (!waiters_.empty() && waiters_.front().seq <= round.last_seq) {
