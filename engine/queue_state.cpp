@@ -4,6 +4,30 @@
 
 namespace spool {
 
+StoredMessage StoredMessage::make(FramePosition position, int64_t sent_ms, int64_t visible_at_ms,
+                                  int64_t first_receive_ms, uint32_t receive_count) {
+  StoredMessage m;
+  m.position = position;
+  m.sent_s = static_cast<uint32_t>(std::max<int64_t>(sent_ms, 0) / 1000);
+  m.visible_at_ms = visible_at_ms;
+  m.set_first_receive_ms(first_receive_ms);
+  m.set_receive_count(receive_count);
+  return m;
+}
+
+int64_t StoredMessage::first_receive_ms() const {
+  return first_receive_delta_ms == 0 ? 0 : sent_ms() + first_receive_delta_ms - 1;
+}
+
+void StoredMessage::set_first_receive_ms(int64_t ms) {
+  if (ms == 0) {
+    first_receive_delta_ms = 0;
+    return;
+  }
+  int64_t delta = std::clamp<int64_t>(ms - sent_ms(), 0, int64_t{UINT32_MAX} - 1);
+  first_receive_delta_ms = static_cast<uint32_t>(delta + 1);
+}
+
 void QueueState::make_ready(uint64_t seq, StoredMessage& m) {
   if (m.queued_ready) return;
   m.queued_ready = true;
@@ -25,7 +49,7 @@ void QueueState::add(uint64_t seq, StoredMessage message, int64_t now_ms) {
   remove(seq);
   message.queued_ready = false;
   StoredMessage& m = messages_[seq] = message;
-  if (oldest_sent_ms_ == 0 || m.sent_ms < oldest_sent_ms_) oldest_sent_ms_ = m.sent_ms;
+  if (oldest_sent_ms_ == 0 || m.sent_ms() < oldest_sent_ms_) oldest_sent_ms_ = m.sent_ms();
   if (m.visible_at_ms <= now_ms) {
     make_ready(seq, m);
   } else {
@@ -78,13 +102,13 @@ std::vector<PickedMessage> QueueState::receive(int max, int64_t now_ms, int64_t 
     StoredMessage& m = it->second;
     m.queued_ready = false;
     --ready_count_;
-    if (m.sent_ms + retention_ms <= now_ms) {
+    if (m.sent_ms() + retention_ms <= now_ms) {
       expired->push_back(m.position);
       messages_.erase(it);
       continue;
     }
-    m.receive_count += 1;
-    if (m.first_receive_ms == 0) m.first_receive_ms = now_ms;
+    m.set_receive_count(uint32_t{m.receive_count} + 1);
+    if (m.first_receive_delta_ms == 0) m.set_first_receive_ms(now_ms);
     hide(seq, m, now_ms + visibility_ms);
     picked.push_back(PickedMessage{seq, m});
   }
@@ -96,8 +120,8 @@ void QueueState::set_received(uint64_t seq, uint32_t receive_count, int64_t visi
   auto it = messages_.find(seq);
   if (it == messages_.end()) return;
   StoredMessage m = it->second;
-  m.receive_count = receive_count;
-  m.first_receive_ms = first_receive_ms;
+  m.set_receive_count(receive_count);
+  m.set_first_receive_ms(first_receive_ms);
   m.visible_at_ms = visible_at_ms;
   add(seq, m, now_ms);
 }
@@ -129,10 +153,10 @@ void QueueState::expire(int64_t now_ms, int64_t retention_ms, std::vector<FrameP
   std::vector<uint64_t> doomed;
   oldest_sent_ms_ = 0;
   for (const auto& [seq, m] : messages_) {
-    if (m.sent_ms + retention_ms <= now_ms) {
+    if (m.sent_ms() + retention_ms <= now_ms) {
       doomed.push_back(seq);
-    } else if (oldest_sent_ms_ == 0 || m.sent_ms < oldest_sent_ms_) {
-      oldest_sent_ms_ = m.sent_ms;
+    } else if (oldest_sent_ms_ == 0 || m.sent_ms() < oldest_sent_ms_) {
+      oldest_sent_ms_ = m.sent_ms();
     }
   }
   for (uint64_t seq : doomed) {

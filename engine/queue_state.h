@@ -25,14 +25,24 @@
 
 namespace spool {
 
+// 32 bytes, so a hash-map node fits a 64-byte allocation: RAM per message is the budget
+// that decides how deep a queue can be (target: <= 100 bytes per stored message).
 struct StoredMessage {
-  FramePosition position;       // the ENQUEUE frame
-  int64_t sent_ms = 0;
+  FramePosition position;               // the ENQUEUE frame
+  uint32_t sent_s = 0;                  // epoch seconds (retention needs no more)
   int64_t visible_at_ms = 0;
-  int64_t first_receive_ms = 0;  // 0: never received
-  uint32_t receive_count = 0;
-  bool queued_ready = false;     // its seq is in the ready FIFO
+  uint32_t first_receive_delta_ms = 0;  // 1 + ms after sent_s*1000; 0: never received
+  uint16_t receive_count = 0;           // saturates at 65535 (maxReceiveCount <= 1000)
+  bool queued_ready = false;            // its seq is in the ready FIFO
+
+  static StoredMessage make(FramePosition position, int64_t sent_ms, int64_t visible_at_ms,
+                            int64_t first_receive_ms, uint32_t receive_count);
+  int64_t sent_ms() const { return int64_t{sent_s} * 1000; }
+  int64_t first_receive_ms() const;
+  void set_first_receive_ms(int64_t ms);
+  void set_receive_count(uint32_t n) { receive_count = static_cast<uint16_t>(n > 65535 ? 65535 : n); }
 };
+static_assert(sizeof(StoredMessage) == 32);
 
 struct QueueCounters {
   uint64_t visible = 0;      // ApproximateNumberOfMessages

@@ -106,8 +106,8 @@ void Shard::replay(const LogRecordView& record, std::map<uint64_t, std::unique_p
       Queue* q = find_queue(h->queue_id);
       if (q == nullptr || record.seq.value < q->purged_below) break;
       q->state.add(record.seq.value,
-                   StoredMessage{record.position, h->sent_ms, h->visible_at_ms, h->first_receive_ms,
-                                 h->receive_count, false},
+                   StoredMessage::make(record.position, h->sent_ms, h->visible_at_ms, h->first_receive_ms,
+                                       h->receive_count),
                    now);
       break;
     }
@@ -251,7 +251,7 @@ void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
       r.attributes = std::move(m.attributes);
       r.body = std::move(m.body);
       auto placed = std::make_shared<AppendedFrame>();
-      StoredMessage stored{FramePosition{}, r.sent_ms, r.visible_at_ms, 0, 0, false};
+      StoredMessage stored = StoredMessage::make(FramePosition{}, r.sent_ms, r.visible_at_ms, 0, 0);
       std::string id = uuid_text(r.message_id);
       auto appended = log_->append(
           record_type::kEnqueue, encode_enqueue(r),
@@ -335,11 +335,11 @@ void Shard::deliver(Queue& q, const ReceiveOptions& options,
   auto positions = std::make_shared<std::vector<FramePosition>>();
   for (const PickedMessage& p : picked) {
     items.push_back(ReceiveItem{p.seq, p.state.receive_count, p.state.visible_at_ms,
-                                p.state.first_receive_ms});
+                                p.state.first_receive_ms()});
     DeliveredMessage d;
     d.receipt_handle = encode_receipt_handle({q.state.queue_id(), p.seq, p.state.receive_count}, options_.key);
     d.receive_count = p.state.receive_count;
-    d.first_receive_ms = p.state.first_receive_ms;
+    d.first_receive_ms = p.state.first_receive_ms();
     delivered->push_back(std::move(d));
     positions->push_back(p.state.position);
   }
@@ -492,7 +492,7 @@ void Shard::change_visibility(uint64_t queue_id, std::vector<VisibilityChange> c
         continue;
       }
       int64_t deadline = now + c.timeout_ms;
-      if (deadline - m->first_receive_ms > kMaxVisibilityWindowMs) {
+      if (deadline - m->first_receive_ms() > kMaxVisibilityWindowMs) {
         (*statuses)[i] = Status(Errc::kInvalidArgument,
                                 "Value " + std::to_string(c.timeout_ms / 1000) +
                                     " for parameter VisibilityTimeout is invalid. Reason: Total "

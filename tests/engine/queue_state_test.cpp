@@ -9,11 +9,7 @@ constexpr int64_t kNow = 1'000'000;
 constexpr int64_t kRetention = 4 * 86'400'000LL;
 
 StoredMessage message_at(int64_t sent_ms, int64_t visible_at_ms, uint32_t offset) {
-  StoredMessage m;
-  m.position = FramePosition{SegmentOrdinal{0}, offset, 100};
-  m.sent_ms = sent_ms;
-  m.visible_at_ms = visible_at_ms;
-  return m;
+  return StoredMessage::make(FramePosition{SegmentOrdinal{0}, offset, 100}, sent_ms, visible_at_ms, 0, 0);
 }
 
 TEST(QueueState, ReceiveHidesMessagesAndCountsTheReceive) {
@@ -26,7 +22,7 @@ TEST(QueueState, ReceiveHidesMessagesAndCountsTheReceive) {
   EXPECT_EQ(picked[0].seq, 1u);
   EXPECT_EQ(picked[1].seq, 2u);
   EXPECT_EQ(picked[0].state.receive_count, 1u);
-  EXPECT_EQ(picked[0].state.first_receive_ms, kNow);
+  EXPECT_EQ(picked[0].state.first_receive_ms(), kNow);
   EXPECT_EQ(picked[0].state.visible_at_ms, kNow + 30'000);
   QueueCounters c = q.counters(kNow);
   EXPECT_EQ(c.visible, 1u);
@@ -44,7 +40,7 @@ TEST(QueueState, VisibilityExpiryMakesAMessageReceivableAgain) {
   auto again = q.receive(10, kNow + 1000, 1000, kRetention, &expired);
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].state.receive_count, 2u);
-  EXPECT_EQ(again[0].state.first_receive_ms, kNow);  // the first receive is kept
+  EXPECT_EQ(again[0].state.first_receive_ms(), kNow);  // the first receive is kept
 }
 
 TEST(QueueState, DelayedMessagesCountAsDelayedUntilDue) {
@@ -117,15 +113,15 @@ TEST(QueueState, PurgeRemovesUpToTheGivenSeq) {
 TEST(QueueState, ReplayedReceiveSetsAbsoluteState) {
   QueueState q(7);
   q.add(1, message_at(kNow, kNow, 1), kNow);
-  q.set_received(1, 3, kNow + 500, kNow - 100, kNow);
+  q.set_received(1, 3, kNow + 500, kNow + 100, kNow);
   const StoredMessage* m = q.find(1);
   ASSERT_NE(m, nullptr);
   EXPECT_EQ(m->receive_count, 3u);
-  EXPECT_EQ(m->first_receive_ms, kNow - 100);
+  EXPECT_EQ(m->first_receive_ms(), kNow + 100);
   QueueCounters c = q.counters(kNow);
   EXPECT_EQ(c.in_flight, 1u);
   // Applying the same record twice changes nothing.
-  q.set_received(1, 3, kNow + 500, kNow - 100, kNow);
+  q.set_received(1, 3, kNow + 500, kNow + 100, kNow);
   c = q.counters(kNow);
   EXPECT_EQ(c.in_flight, 1u);
   EXPECT_EQ(c.visible, 0u);
@@ -150,6 +146,24 @@ TEST(QueueState, ManyMessagesDrainExactlyOnce) {
   }
   EXPECT_EQ(total, 1000);
   EXPECT_EQ(q.size(), 0u);
+}
+
+}  // namespace
+}  // namespace spool
+
+namespace spool {
+namespace {
+
+TEST(StoredMessage, PacksTimesWithoutLosingWhatClientsSee) {
+  StoredMessage m = StoredMessage::make(FramePosition{}, 1'700'000'000'123, 5, 0, 0);
+  EXPECT_EQ(m.sent_ms(), 1'700'000'000'000);  // seconds are enough for retention
+  EXPECT_EQ(m.first_receive_ms(), 0);
+  m.set_first_receive_ms(1'700'000'000'000);  // received within the send's second
+  EXPECT_EQ(m.first_receive_ms(), 1'700'000'000'000);
+  m.set_first_receive_ms(1'700'000'009'876);
+  EXPECT_EQ(m.first_receive_ms(), 1'700'000'009'876);
+  m.set_receive_count(70'000);
+  EXPECT_EQ(m.receive_count, 65535);
 }
 
 }  // namespace
