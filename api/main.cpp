@@ -127,8 +127,9 @@ int run(const SpooldConfig& config) {
 
   ApiMetrics metrics(registry);
   Catalog* catalog_ptr = catalog->get();
-  Readiness readiness([catalog_ptr] { return catalog_ptr->ping(); }, std::chrono::seconds(1));
-  Dispatcher dispatcher(metrics, [&readiness] { return readiness.ready(); }, &sqs);
+  auto readiness = std::make_unique<Readiness>([catalog_ptr] { return catalog_ptr->ping(); },
+                                               std::chrono::seconds(1));
+  Dispatcher dispatcher(metrics, [r = readiness.get()] { return r->ready(); }, &sqs);
 
   int threads = config.api.http_threads;
   if (threads == 0) threads = std::max(2u, std::thread::hardware_concurrency());
@@ -151,7 +152,8 @@ int run(const SpooldConfig& config) {
   sigwait(&stop_signals, &signal_number);
   log_info("api", "stopping", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
   server.stop();
-  engine->reset();  // drains every shard's log
+  readiness.reset();  // its thread pings the catalog
+  engine->reset();    // drains every shard's log
   credentials->reset();
   catalog->reset();
   if (embedded) embedded->stop();

@@ -38,6 +38,22 @@ Status validate_tags(const std::map<std::string, std::string>& tags) {
 
 }  // namespace
 
+Status QueueEngine::check_dead_letter_target(const std::string& account_id,
+                                             const std::map<std::string, std::string>& attributes) const {
+  auto it = attributes.find("RedrivePolicy");
+  if (it == attributes.end() || it->second.empty()) return Status();
+  auto policy = parse_redrive_policy(it->second);
+  if (!policy || !policy->has_value()) return policy.status();
+  auto target = parse_queue_arn((*policy)->dead_letter_target_arn);
+  // Only the owner's own queues can be dead-letter targets (as in SQS).
+  if (!target || target->account != account_id || !find_queue(target->account, target->name)) {
+    return Status(Errc::kInvalidArgument, "Value " + it->second +
+                                              " for parameter RedrivePolicy is invalid. Reason: Dead letter target "
+                                              "does not exist.");
+  }
+  return Status();
+}
+
 ShardQueueSettings shard_settings(const QueueMeta& meta) {
   QueueSettings s = queue_settings(meta.attributes, meta.is_fifo);
   ShardQueueSettings out;
@@ -135,6 +151,10 @@ void QueueEngine::create_queue(CreateQueueCommand command, std::function<void(Re
     return;
   }
   catalog_thread_->post([this, command = std::move(command), is_fifo, done = std::move(done)]() mutable {
+    if (Status dlq = check_dead_letter_target(command.account_id, command.attributes); !dlq.ok()) {
+      done(dlq);
+      return;
+    }
     if (auto existing = find_queue(command.account_id, command.name)) {
       if (same_queue_attributes(command.attributes, (*existing)->attributes, is_fifo)) {
         done(*existing);
@@ -226,6 +246,7 @@ void QueueEngine::set_queue_attributes(QueueMetaPtr queue, std::map<std::string,
   update_on_catalog_thread(
       queue,
       [this, attributes = std::move(attributes)](QueueMeta& meta) {
+        if (Status dlq = check_dead_letter_target(meta.account_id, attributes); !dlq.ok()) return dlq;
         for (const auto& [name, value] : attributes) {
           if ((name == "RedrivePolicy" || name == "RedriveAllowPolicy" || name == "Policy") && value.empty()) {
             meta.attributes.erase(name);

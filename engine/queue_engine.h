@@ -75,6 +75,9 @@ class QueueEngine {
   QueueEngine(QueueEngineOptions options, Catalog& catalog);
   void publish(QueueMetaPtr meta);
   void unpublish(const QueueMeta& meta);
+  // A RedrivePolicy's target must be a live queue of the same account.
+  Status check_dead_letter_target(const std::string& account_id,
+                                  const std::map<std::string, std::string>& attributes) const;
   void update_on_catalog_thread(QueueMetaPtr queue, std::function<Status(QueueMeta&)> change,
                                 std::function<void(Status)> done);
 

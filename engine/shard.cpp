@@ -432,16 +432,19 @@ void Shard::delete_messages(uint64_t queue_id, std::vector<std::string> receipt_
                                 "The input receipt handle \"" + handles[i] + "\" is not a valid receipt handle.");
         continue;
       }
-      if (auto position = q->state.remove(handle->seq)) {
-        seqs.push_back(handle->seq);
+      auto position = q->state.remove(handle->seq);
+      if (position) {
         dead->push_back(*position);
+        EngineMetrics::count(q->series->deleted, 1);
       }
+      // A message already gone is still written: an earlier delete of it may not be
+      // durable yet, and this answer must not come before it. Replay ignores repeats.
+      seqs.push_back(handle->seq);
     }
     if (seqs.empty()) {
       done(std::move(*statuses));
       return;
     }
-    EngineMetrics::count(q->series->deleted, seqs.size());
     auto appended = log_->append(record_type::kDelete, encode_delete(queue_id, seqs),
                                  [this, statuses, dead, done](Status st) {
                                    if (st.ok()) mark_dead(*dead);
