@@ -51,4 +51,22 @@ Json failed_entry(const std::string& id, const Status& error) {
   return f;
 }
 
+Json id_only_batch_result(const std::vector<std::string>& ids, const std::vector<Status>& statuses,
+                          Json failed) {
+  Json successful = Json::array();
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    if (!statuses[i].ok()) {
+      failed.push(failed_entry(ids[i], statuses[i]));
+      continue;
+    }
+    Json ok = Json::object();
+    ok.set("Id", Json::string(ids[i]));
+    successful.push(std::move(ok));
+  }
+  Json out = Json::object();
+  out.set("Successful", std::move(successful));
+  out.set("Failed", std::move(failed));
+  return out;
+}
+
 }  // namespace spool

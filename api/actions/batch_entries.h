@@ -14,4 +14,10 @@ Result<std::vector<const Json*>> read_batch_entries(const Json& request, std::st
 // {"Id", "SenderFault", "Code", "Message"} for one failed entry.
 Json failed_entry(const std::string& id, const Status& error);
 
+// {"Successful": [{"Id"}...], "Failed": [...]} for actions whose successes carry only
+// their Id (DeleteMessageBatch, ChangeMessageVisibilityBatch). `failed` holds the entries
+// refused before reaching the engine; statuses[i] is the outcome of ids[i].
+Json id_only_batch_result(const std::vector<std::string>& ids, const std::vector<Status>& statuses,
+                          Json failed);
+
 }  // namespace spool

@@ -48,20 +48,7 @@ void change_message_visibility_batch_action(const ActionContext& ctx, const Json
   }
   ctx.engine.shard_of(**queue).change_visibility(
       (*queue)->queue_id, std::move(changes), [ids, failed, done](std::vector<Status> statuses) mutable {
-        Json successful = Json::array();
-        for (size_t i = 0; i < statuses.size(); ++i) {
-          if (!statuses[i].ok()) {
-            failed.push(failed_entry(ids[i], statuses[i]));
-            continue;
-          }
-          Json ok = Json::object();
-          ok.set("Id", Json::string(ids[i]));
-          successful.push(std::move(ok));
-        }
-        Json out = Json::object();
-        out.set("Successful", std::move(successful));
-        out.set("Failed", std::move(failed));
-        done(out);
+        done(id_only_batch_result(ids, statuses, std::move(failed)));
       });
 }
 

@@ -33,20 +33,7 @@ void delete_message_batch_action(const ActionContext& ctx, const Json& request, 
   }
   ctx.engine.shard_of(**queue).delete_messages(
       (*queue)->queue_id, handles, [ids, failed, done](std::vector<Status> statuses) mutable {
-        Json successful = Json::array();
-        for (size_t i = 0; i < statuses.size(); ++i) {
-          if (!statuses[i].ok()) {
-            failed.push(failed_entry(ids[i], statuses[i]));
-            continue;
-          }
-          Json ok = Json::object();
-          ok.set("Id", Json::string(ids[i]));
-          successful.push(std::move(ok));
-        }
-        Json out = Json::object();
-        out.set("Successful", std::move(successful));
-        out.set("Failed", std::move(failed));
-        done(out);
+        done(id_only_batch_result(ids, statuses, std::move(failed)));
       });
 }
 
