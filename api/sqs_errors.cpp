@@ -65,6 +65,15 @@ SqsError sqs_error_for(Errc code) {
       return {"RequestThrottled", "RequestThrottled", 400, true};
     case Errc::kInvalidAddress:
       return kInvalidAddressError;
+    // SQS answers an expired date ("Signature expired: ...") with SignatureDoesNotMatch
+    // 403, not the RequestExpired of AWS's common-errors page (responses quoted in
+    // aws/aws-sdk-php#642, celery/kombu#1937, aws/aws-sdk-go#487).
+    case Errc::kSignatureMismatch:
+      return {"SignatureDoesNotMatch", "SignatureDoesNotMatch", 403, true};
+    case Errc::kIncompleteSignature:
+      return {"IncompleteSignature", "IncompleteSignature", 403, true};
+    case Errc::kMissingAuthentication:
+      return {"MissingAuthenticationToken", "MissingAuthenticationToken", 403, true};
   }
   SPOOL_CHECK(code != Errc::kOk);
   return {"InternalFailure", "InternalFailure", 500, false};

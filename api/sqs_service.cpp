@@ -5,12 +5,12 @@
 #include "api/actions/action.h"
 #include "api/query_codec.h"
 #include "api/sqs_errors.h"
+#include "auth/sigv4.h"
 #include "common/json.h"
 
 namespace spool {
 namespace {
 
-constexpr SqsError kMissingTokenError{"MissingAuthenticationToken", "MissingAuthenticationToken", 403, true};
 constexpr SqsError kSerializationError{"SerializationException", "SerializationException", 400, true};
 
 HttpResponse encode_success(Protocol protocol, const std::string& action, const Json& result,
@@ -37,16 +37,12 @@ void SqsService::handle(const HttpRequest& request, SqsCall call, const std::str
   };
   auto fail_status = [&](const Status& st) { fail(sqs_error_for(st.code()), st.message()); };
 
-  // Who is calling. TODO(#6): verify the SigV4 signature; today the access key id alone
-  // selects the tenant.
-  const std::string* presigned = find_param(call.params, "X-Amz-Credential");
-  auto key_id = access_key_id_of(request.header("authorization"), presigned ? *presigned : "");
-  if (!key_id) return fail(kMissingTokenError, key_id.error().message());
-  auto credential = credentials_.lookup(*key_id);
-  if (!credential) {
-    return fail(sqs_error_for(Errc::kUnauthenticated),
-                "The security token included in the request is invalid.");
-  }
+  // Who is calling: every call carries a valid SigV4 signature (spec section 10), over the
+  // path and query exactly as received.
+  SignedRequest signed_request{request.method, request.path, request.query,
+                               {request.headers.begin(), request.headers.end()}, request.body};
+  auto caller = verify_sigv4(signed_request, credentials_, config_.region, clock_.now_ms());
+  if (!caller) return fail_status(caller.error());
 
   Result<Json> input = Json::object();
   if (protocol == Protocol::kJson) {
@@ -62,7 +58,7 @@ void SqsService::handle(const HttpRequest& request, SqsCall call, const std::str
   if (handler == nullptr) {
     return fail_status(Status(Errc::kUnsupported, "The action " + call.action + " is not supported by this server yet."));
   }
-  auto ctx = std::make_shared<ActionContext>(ActionContext{engine_, config_, clock_, credential->account_id, *key_id,
+  auto ctx = std::make_shared<ActionContext>(ActionContext{engine_, config_, clock_, caller->account_id, caller->access_key_id,
                                                            request.path == "/" ? "" : "http://queue" + request.path});
   std::string action = call.action;
   // `done` owns the context: it lives until the handler's last callback has answered.

@@ -65,23 +65,4 @@ std::optional<Credential> CredentialStore::lookup(const std::string& access_key_
   return it->second;
 }
 
-Result<std::string> access_key_id_of(const std::string& authorization_header,
-                                     const std::string& x_amz_credential) {
-  std::string credential = x_amz_credential;
-  if (!authorization_header.empty()) {
-    size_t at = authorization_header.find("Credential=");
-    if (at == std::string::npos) {
-      return Status(Errc::kUnauthenticated, "Authorization header requires 'Credential' parameter.");
-    }
-    credential = authorization_header.substr(at + 11);
-  }
-  if (credential.empty()) {
-    return Status(Errc::kUnauthenticated, "Request is missing Authentication Token");
-  }
-  size_t slash = credential.find('/');
-  std::string id = credential.substr(0, slash);
-  if (id.empty()) return Status(Errc::kUnauthenticated, "Authorization header has an empty access key id.");
-  return id;
-}
-
 }  // namespace spool

@@ -51,10 +51,4 @@ class CredentialStore {
   std::thread thread_;
 };
 
-// The access key id named by a SigV4 request: from the Authorization header
-// ("AWS4-HMAC-SHA256 Credential=<id>/<date>/<region>/<service>/aws4_request, ...") or the
-// presigned X-Amz-Credential parameter. kUnauthenticated with the SQS wording when absent.
-Result<std::string> access_key_id_of(const std::string& authorization_header,
-                                     const std::string& x_amz_credential);
-
 }  // namespace spool

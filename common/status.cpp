@@ -34,6 +34,9 @@ std::string_view errc_name(Errc code) {
     case Errc::kBatchRequestTooLong: return "BatchRequestTooLong";
     case Errc::kThrottled: return "Throttled";
     case Errc::kInvalidAddress: return "InvalidAddress";
+    case Errc::kSignatureMismatch: return "SignatureMismatch";
+    case Errc::kIncompleteSignature: return "IncompleteSignature";
+    case Errc::kMissingAuthentication: return "MissingAuthentication";
   }
   return "Unknown";
 }

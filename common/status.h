@@ -52,6 +52,11 @@ enum class Errc {
   kBatchRequestTooLong,
   kThrottled,                 // request rate over the tenant's quota; SDKs retry
   kInvalidAddress,            // a queue URL that is not one
+
+  // SigV4 verification (auth/sigv4.h); kUnauthenticated is the unknown or revoked key.
+  kSignatureMismatch,         // signature, date window, credential scope or signed `host` wrong
+  kIncompleteSignature,       // Authorization header or presigned parameters malformed
+  kMissingAuthentication,     // neither an Authorization header nor presigned parameters
 };
 
 // The enumerator's name without the leading k, for logs and tests ("QueueNotFound").
