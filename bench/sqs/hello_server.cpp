@@ -1,0 +1,81 @@
+// spool_bench_hello: the HTTP ceiling of cpprestsdk's listener on this machine. Answers
+// every POST with a fixed small JSON (and any other method with "ok"), checks nothing, and
+// runs on a pool of --threads (default 2) like spoold's listener. Stops on SIGINT/SIGTERM.
+//
+//   spool_bench_hello [--listen=127.0.0.1:9400] [--threads=2]
+
+#include <signal.h>
+
+#include <cpprest/http_listener.h>
+#include <pplx/threadpool.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace {
+
+const std::string kBody = R"({"MessageId":"x","MD5OfMessageBody":"y"})";
+
+void observe(pplx::task<void> t) {
+  try {
+    t.get();
+  } catch (const std::exception& e) {
+    (void)e;  // the generator closes its connections at the end of a run
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string listen = "127.0.0.1:9400";
+  int threads = 2;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--listen=", 0) == 0) {
+      listen = arg.substr(9);
+    } else if (arg.rfind("--threads=", 0) == 0) {
+      threads = std::atoi(arg.c_str() + 10);
+      if (threads < 1 || threads > 256) {
+        std::fprintf(stderr, "--threads: 1..256\n");
+        return 2;
+      }
+    } else {
+      std::fprintf(stderr, "usage: spool_bench_hello [--listen=127.0.0.1:9400] [--threads=2]\n");
+      return 2;
+    }
+  }
+  if (listen.rfind("127.", 0) != 0 && listen.rfind("[::1]", 0) != 0) {
+    std::fprintf(stderr, "--listen must be a loopback address\n");
+    return 2;
+  }
+
+  // Block the stop signals before any thread starts so that only sigwait sees them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  crossplat::threadpool::initialize_with_threads(static_cast<size_t>(threads));
+  web::http::experimental::listener::http_listener listener("http://" + listen);
+  listener.support([](web::http::http_request req) {
+    if (req.method() == web::http::methods::POST) {
+      req.reply(web::http::status_codes::OK, kBody, "application/x-amz-json-1.0").then(observe);
+    } else {
+      req.reply(web::http::status_codes::OK, "ok", "text/plain").then(observe);
+    }
+  });
+  try {
+    listener.open().wait();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "listen on %s failed: %s\n", listen.c_str(), e.what());
+    return 1;
+  }
+  std::printf("spool_bench_hello listening on http://%s with %d threads\n", listen.c_str(), threads);
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&set, &sig);
+  listener.close().wait();
+  return 0;
+}

@@ -1,0 +1,1286 @@
+// spool_bench_sqs: a closed-loop SQS load generator, independent of Spool's code.
+//
+// Speaks the AWS JSON 1.0 protocol (POST /, X-Amz-Target: AmazonSQS.<Action>) over raw
+// HTTP/1.1 keep-alive sockets and signs every request with its own SigV4 signer
+// (HMAC-SHA256 from OpenSSL). N connections are spread over W epoll loop threads
+// (--threads; W = N is one thread per connection).
+//
+//   spool_bench_sqs --scenario=send|send-batch|receive-delete|latency
+//                   [--target=127.0.0.1:9324] [--connections=16] [--threads=0 (auto)]
+//                   [--seconds=10] [--max-requests=10000000] [--body-size=256]
+//                   [--wait-time=0] [--prefill=100000]            (receive-delete)
+//                   [--rate=1000] [--senders=32] [--receivers=4]   (latency)
+//                   [--access-key=test] [--secret-key=test] [--region=us-east-1]
+//                   [--label=spool]   (first column of the markdown row printed last)
+//   spool_bench_sqs --selftest        (SigV4 known answer from botocore; prints the header)
+//
+// Every request that does not answer 200 is an error; the first error body is printed.
+// --target must be a loopback address (127.0.0.0/8, ::1 or "localhost").
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// ---------------------------------------------------------------------------------------
+// Arguments
+
+struct Args {
+  std::string target = "127.0.0.1:9324";
+  std::string scenario = "send";
+  int connections = 16;
+  int threads = 0;  // 0 = auto
+  double seconds = 10;
+  uint64_t max_requests = 10'000'000;
+  size_t body_size = 256;
+  int wait_time = 0;         // receive-delete: WaitTimeSeconds
+  uint64_t prefill = 100000; // receive-delete: messages sent before receiving
+  double rate = 1000;        // latency: messages/s
+  int senders = 32;          // latency: connections the paced sender may use (idle until their slot)
+  int receivers = 4;         // latency: long-polling receivers
+  std::string access_key = "test";
+  std::string secret_key = "test";
+  std::string region = "us-east-1";
+  std::string label = "spool";
+  std::string queue;  // default: bench-<scenario>-<pid>-<time>
+  bool selftest = false;
+};
+
+[[noreturn]] void die(const char* fmt, const std::string& v) {
+  std::fprintf(stderr, fmt, v.c_str());
+  std::fputc('\n', stderr);
+  std::exit(2);
+}
+
+Args parse_args(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--selftest") {
+      a.selftest = true;
+      continue;
+    }
+    if (arg == "-h" || arg == "--help") {
+      std::printf(
+          "usage: spool_bench_sqs --scenario=send|send-batch|receive-delete|latency "
+          "[--target=127.0.0.1:9324] [--connections=N] [--threads=W] [--seconds=S] "
+          "[--max-requests=N] [--body-size=B] [--wait-time=0|1] [--prefill=N] [--rate=R] "
+          "[--senders=N] [--receivers=N] [--access-key=K] [--secret-key=S] [--region=R] "
+          "[--label=L] [--queue=NAME] | --selftest\n");
+      std::exit(0);
+    }
+    if (arg.rfind("--", 0) != 0) die("unexpected argument %s", arg);
+    std::string key, val;
+    auto eq = arg.find('=');
+    if (eq != std::string::npos) {
+      key = arg.substr(2, eq - 2);
+      val = arg.substr(eq + 1);
+    } else {
+      key = arg.substr(2);
+      if (i + 1 >= argc) die("missing value for %s", arg);
+      val = argv[++i];
+    }
+    auto num = [&](double lo, double hi) {
+      char* end = nullptr;
+      double d = std::strtod(val.c_str(), &end);
+      if (end == val.c_str() || *end != 0 || d < lo || d > hi)
+        die("bad value for --%s", key + "=" + val);
+      return d;
+    };
+    if (key == "target") a.target = val;
+    else if (key == "scenario") a.scenario = val;
+    else if (key == "connections") a.connections = static_cast<int>(num(1, 4096));
+    else if (key == "threads") a.threads = static_cast<int>(num(0, 4096));
+    else if (key == "seconds") a.seconds = num(0.1, 3600);
+    else if (key == "max-requests") a.max_requests = static_cast<uint64_t>(num(1, 1e12));
+    else if (key == "body-size") a.body_size = static_cast<size_t>(num(32, 262144));
+    else if (key == "wait-time") a.wait_time = static_cast<int>(num(0, 20));
+    else if (key == "prefill") a.prefill = static_cast<uint64_t>(num(0, 1e9));
+    else if (key == "rate") a.rate = num(1, 1e7);
+    else if (key == "senders") a.senders = static_cast<int>(num(1, 1024));
+    else if (key == "receivers") a.receivers = static_cast<int>(num(1, 1024));
+    else if (key == "access-key") a.access_key = val;
+    else if (key == "secret-key") a.secret_key = val;
+    else if (key == "region") a.region = val;
+    else if (key == "label") a.label = val;
+    else if (key == "queue") a.queue = val;
+    else die("unknown flag --%s", key);
+  }
+  return a;
+}
+
+// ---------------------------------------------------------------------------------------
+// Target: loopback only.
+
+struct Target {
+  sockaddr_storage addr{};
+  socklen_t addr_len = 0;
+  std::string host_header;  // as signed and sent: "127.0.0.1:9324" / "[::1]:9324"
+};
+
+Target parse_target(const std::string& t) {
+  std::string host, port;
+  if (!t.empty() && t[0] == '[') {
+    auto close = t.find(']');
+    if (close == std::string::npos || close + 1 >= t.size() || t[close + 1] != ':')
+      die("--target must be host:port, got %s", t);
+    host = t.substr(1, close - 1);
+    port = t.substr(close + 2);
+  } else {
+    auto colon = t.rfind(':');
+    if (colon == std::string::npos) die("--target must be host:port, got %s", t);
+    host = t.substr(0, colon);
+    port = t.substr(colon + 1);
+  }
+  char* end = nullptr;
+  long p = std::strtol(port.c_str(), &end, 10);
+  if (port.empty() || *end != 0 || p < 1 || p > 65535) die("bad port in --target %s", t);
+  Target out;
+  if (host == "localhost") host = "127.0.0.1";
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&out.addr);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&out.addr);
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    if ((ntohl(v4->sin_addr.s_addr) >> 24) != 127)
+      die("refusing non-loopback --target %s (127.0.0.0/8 or ::1 only)", t);
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(p));
+    out.addr_len = sizeof(sockaddr_in);
+    out.host_header = host + ":" + port;
+  } else if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    if (!IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr))
+      die("refusing non-loopback --target %s (127.0.0.0/8 or ::1 only)", t);
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(p));
+    out.addr_len = sizeof(sockaddr_in6);
+    out.host_header = "[" + host + "]:" + port;
+  } else {
+    die("refusing --target %s: host must be a literal loopback address or localhost", t);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// SigV4 (service sqs). Signed headers: content-type;host;x-amz-date;x-amz-target.
+
+void hex_into(const unsigned char* d, size_t n, std::string& out) {
+  static const char* k = "0123456789abcdef";
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(k[d[i] >> 4]);
+    out.push_back(k[d[i] & 15]);
+  }
+}
+
+void sha256_hex(std::string_view data, std::string& out) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  hex_into(md, sizeof md, out);
+}
+
+void hmac(const unsigned char* key, size_t key_len, std::string_view data, unsigned char out[32]) {
+  unsigned int len = 32;
+  HMAC(EVP_sha256(), key, static_cast<int>(key_len),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+}
+
+class Signer {
+ public:
+  Signer(std::string akid, std::string secret, std::string region)
+      : akid_(std::move(akid)), secret_(std::move(secret)), region_(std::move(region)) {}
+
+  // amz_date is "yyyymmddThhmmssZ". Returns the Authorization header value.
+  std::string authorization(std::string_view amz_date, std::string_view host,
+                            std::string_view content_type, std::string_view target,
+                            std::string_view body) {
+    std::string_view date = amz_date.substr(0, 8);
+    if (date != key_date_) derive(date);
+    canon_.clear();
+    canon_.append("POST\n/\n\ncontent-type:").append(content_type);
+    canon_.append("\nhost:").append(host);
+    canon_.append("\nx-amz-date:").append(amz_date);
+    canon_.append("\nx-amz-target:").append(target);
+    canon_.append("\n\ncontent-type;host;x-amz-date;x-amz-target\n");
+    sha256_hex(body, canon_);
+    sts_.clear();
+    sts_.append("AWS4-HMAC-SHA256\n").append(amz_date).append("\n").append(scope_).append("\n");
+    sha256_hex(canon_, sts_);
+    unsigned char sig[32];
+    hmac(k_signing_, sizeof k_signing_, sts_, sig);
+    std::string auth;
+    auth.reserve(200);
+    auth.append("AWS4-HMAC-SHA256 Credential=").append(akid_).append("/").append(scope_);
+    auth.append(", SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=");
+    hex_into(sig, sizeof sig, auth);
+    return auth;
+  }
+
+ private:
+  void derive(std::string_view date) {
+    key_date_ = std::string(date);
+    std::string k0 = "AWS4" + secret_;
+    unsigned char a[32], b[32];
+    hmac(reinterpret_cast<const unsigned char*>(k0.data()), k0.size(), date, a);
+    hmac(a, 32, region_, b);
+    hmac(b, 32, "sqs", a);
+    hmac(a, 32, "aws4_request", k_signing_);
+    scope_ = key_date_ + "/" + region_ + "/sqs/aws4_request";
+  }
+
+  std::string akid_, secret_, region_;
+  std::string key_date_, scope_;
+  unsigned char k_signing_[32] = {};
+  std::string canon_, sts_;
+};
+
+// X-Amz-Date, recomputed once per second per caller.
+class AmzDate {
+ public:
+  const std::string& now() {
+    time_t t = time(nullptr);
+    if (t != last_) {
+      last_ = t;
+      tm g;
+      gmtime_r(&t, &g);
+      char buf[32];
+      std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &g);
+      value_ = buf;
+    }
+    return value_;
+  }
+
+ private:
+  time_t last_ = 0;
+  std::string value_;
+};
+
+constexpr std::string_view kContentType = "application/x-amz-json-1.0";
+
+void build_request(Signer& signer, const std::string& amz_date, const std::string& host,
+                   std::string_view action, std::string_view body, std::string& out) {
+  std::string target = "AmazonSQS.";
+  target.append(action);
+  std::string auth = signer.authorization(amz_date, host, kContentType, target, body);
+  out.clear();
+  out.reserve(body.size() + 512);
+  out.append("POST / HTTP/1.1\r\nHost: ").append(host);
+  out.append("\r\nContent-Type: ").append(kContentType);
+  out.append("\r\nX-Amz-Target: ").append(target);
+  out.append("\r\nX-Amz-Date: ").append(amz_date);
+  out.append("\r\nAuthorization: ").append(auth);
+  out.append("\r\nContent-Length: ").append(std::to_string(body.size()));
+  out.append("\r\n\r\n").append(body);
+}
+
+// ---------------------------------------------------------------------------------------
+// Minimal JSON helpers (the generator only needs a few string members).
+
+void json_escape_into(std::string_view s, std::string& out) {
+  out.push_back('"');
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (u < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", u);
+      out.append(buf);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+}
+
+// Reads a JSON string starting at s[i] == '"'; decodes escapes (\uXXXX to UTF-8).
+bool json_read_string(std::string_view s, size_t& i, std::string& out) {
+  out.clear();
+  if (i >= s.size() || s[i] != '"') return false;
+  for (++i; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '"') {
+      ++i;
+      return true;
+    }
+    if (c != '\\') {
+      out.push_back(c);
+      continue;
+    }
+    if (++i >= s.size()) return false;
+    switch (s[i]) {
+      case 'n': out.push_back('\n'); break;
+      case 't': out.push_back('\t'); break;
+      case 'r': out.push_back('\r'); break;
+      case 'b': out.push_back('\b'); break;
+      case 'f': out.push_back('\f'); break;
+      case 'u': {
+        if (i + 4 >= s.size()) return false;
+        unsigned cp = static_cast<unsigned>(std::strtoul(std::string(s.substr(i + 1, 4)).c_str(), nullptr, 16));
+        i += 4;
+        if (cp < 0x80) {
+          out.push_back(static_cast<char>(cp));
+        } else if (cp < 0x800) {
+          out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+          out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else {
+          out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+          out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+          out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        }
+        break;
+      }
+      default: out.push_back(s[i]);
+    }
+  }
+  return false;
+}
+
+// Calls fn(value) for every string-valued member named `key`, anywhere in the document.
+template <typename Fn>
+void json_each_string(std::string_view body, std::string_view key, Fn&& fn) {
+  std::string needle = "\"";
+  needle.append(key).append("\"");
+  std::string value;
+  size_t pos = 0;
+  while ((pos = body.find(needle, pos)) != std::string_view::npos) {
+    size_t i = pos + needle.size();
+    while (i < body.size() && (body[i] == ' ' || body[i] == '\n' || body[i] == '\t' || body[i] == '\r')) ++i;
+    if (i >= body.size() || body[i] != ':') {
+      pos = i;
+      continue;
+    }
+    ++i;
+    while (i < body.size() && (body[i] == ' ' || body[i] == '\n' || body[i] == '\t' || body[i] == '\r')) ++i;
+    if (json_read_string(body, i, value)) fn(value);
+    pos = i;
+  }
+}
+
+size_t count_occurrences(std::string_view body, std::string_view needle) {
+  size_t n = 0, pos = 0;
+  while ((pos = body.find(needle, pos)) != std::string_view::npos) {
+    ++n;
+    pos += needle.size();
+  }
+  return n;
+}
+
+// True if a "Failed" array is present and non-empty.
+bool has_failed_entries(std::string_view body) {
+  size_t pos = body.find("\"Failed\"");
+  if (pos == std::string_view::npos) return false;
+  pos = body.find('[', pos);
+  if (pos == std::string_view::npos) return false;
+  for (++pos; pos < body.size(); ++pos) {
+    char c = body[pos];
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    return c != ']';
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTP/1.1 response parser (Content-Length, chunked, or read-until-close).
+
+bool ieq_prefix(std::string_view line, std::string_view name) {
+  if (line.size() < name.size()) return false;
+  for (size_t i = 0; i < name.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
+  return true;
+}
+
+std::string_view trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r')) v.remove_suffix(1);
+  return v;
+}
+
+struct Response {
+  int status = 0;
+  std::string_view body;  // into the connection buffer or `decoded`
+  std::string decoded;    // chunked bodies
+  size_t consumed = 0;    // bytes of the buffer this response used
+  bool close = false;     // server will close the connection after it
+};
+
+// 1 = complete, 0 = need more, -1 = malformed. `eof` = the peer closed the stream.
+int parse_response(std::string_view buf, bool eof, Response& r) {
+  size_t hdr_end = buf.find("\r\n\r\n");
+  if (hdr_end == std::string_view::npos) return eof ? -1 : 0;
+  std::string_view head = buf.substr(0, hdr_end);
+  size_t line_end = head.find("\r\n");
+  std::string_view status_line = head.substr(0, line_end);
+  if (status_line.size() < 12 || status_line.substr(0, 5) != "HTTP/") return -1;
+  r.status = std::atoi(std::string(status_line.substr(9, 3)).c_str());
+  bool http10 = status_line.substr(0, 8) == "HTTP/1.0";
+  r.close = http10;
+  long content_length = -1;
+  bool chunked = false;
+  size_t p = line_end == std::string_view::npos ? head.size() : line_end + 2;
+  while (p < head.size()) {
+    size_t e = head.find("\r\n", p);
+    if (e == std::string_view::npos) e = head.size();
+    std::string_view line = head.substr(p, e - p);
+    p = e + 2;
+    if (ieq_prefix(line, "content-length:")) {
+      content_length = std::atol(std::string(trim(line.substr(15))).c_str());
+    } else if (ieq_prefix(line, "transfer-encoding:")) {
+      std::string_view v = trim(line.substr(18));
+      chunked = v.find("chunked") != std::string_view::npos || v.find("Chunked") != std::string_view::npos;
+    } else if (ieq_prefix(line, "connection:")) {
+      std::string v(trim(line.substr(11)));
+      for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (v == "close") r.close = true;
+      if (v == "keep-alive") r.close = false;
+    }
+  }
+  size_t body_start = hdr_end + 4;
+  if (r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200)) {
+    r.body = {};
+    r.consumed = body_start;
+    return 1;
+  }
+  if (chunked) {
+    r.decoded.clear();
+    size_t q = body_start;
+    for (;;) {
+      size_t e = buf.find("\r\n", q);
+      if (e == std::string_view::npos) return eof ? -1 : 0;
+      unsigned long n = std::strtoul(std::string(buf.substr(q, e - q)).c_str(), nullptr, 16);
+      q = e + 2;
+      if (n == 0) {
+        // trailers until an empty line
+        for (;;) {
+          size_t t = buf.find("\r\n", q);
+          if (t == std::string_view::npos) return eof ? -1 : 0;
+          bool empty = t == q;
+          q = t + 2;
+          if (empty) break;
+        }
+        r.body = r.decoded;
+        r.consumed = q;
+        return 1;
+      }
+      if (buf.size() < q + n + 2) return eof ? -1 : 0;
+      r.decoded.append(buf.substr(q, n));
+      q += n + 2;
+    }
+  }
+  if (content_length >= 0) {
+    if (buf.size() < body_start + static_cast<size_t>(content_length)) return eof ? -1 : 0;
+    r.body = buf.substr(body_start, static_cast<size_t>(content_length));
+    r.consumed = body_start + static_cast<size_t>(content_length);
+    return 1;
+  }
+  // No length: the body runs until the server closes.
+  r.close = true;
+  if (!eof) return 0;
+  r.body = buf.substr(body_start);
+  r.consumed = buf.size();
+  return 1;
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared run state and per-thread statistics.
+
+struct Shared {
+  std::atomic<bool> stop_issue{false};  // no new work (throughput roles, the paced sender)
+  std::atomic<bool> stop_hard{false};   // every loop exits now
+  std::atomic<uint64_t> issued{0};
+  uint64_t max_requests = 0;
+  std::atomic<uint64_t> received{0};  // receive-delete / latency: messages received
+  std::atomic<uint64_t> sent{0};      // latency: messages sent successfully
+  uint64_t drain_target = 0;          // receive-delete: stop once this many were received
+  std::mutex err_mu;
+  std::string first_error;
+
+  bool take_ticket() { return issued.fetch_add(1, std::memory_order_relaxed) < max_requests; }
+  void note_error(const std::string& what) {
+    std::lock_guard<std::mutex> l(err_mu);
+    if (first_error.empty()) first_error = what;
+  }
+};
+
+struct Stats {
+  uint64_t requests = 0, messages = 0, errors = 0, conn_errors = 0, empty_receives = 0,
+           batch_failed = 0;
+  std::vector<uint32_t> lat_us;  // request latency (long polls excluded)
+  std::vector<uint32_t> e2e_us;  // latency scenario: send -> receive
+  void merge(const Stats& o) {
+    requests += o.requests;
+    messages += o.messages;
+    errors += o.errors;
+    conn_errors += o.conn_errors;
+    empty_receives += o.empty_receives;
+    batch_failed += o.batch_failed;
+    lat_us.insert(lat_us.end(), o.lat_us.begin(), o.lat_us.end());
+    e2e_us.insert(e2e_us.end(), o.e2e_us.begin(), o.e2e_us.end());
+  }
+};
+
+// ---------------------------------------------------------------------------------------
+// Roles: what one connection does next. A role is a closed loop: next() is asked for the
+// next request once the previous one completed.
+
+struct Step {
+  enum Kind { kSend, kWait, kStop } kind = kStop;
+  std::string_view action;
+  std::string body;
+  bool record_latency = true;
+  Clock::time_point wake;
+};
+
+class Role {
+ public:
+  virtual ~Role() = default;
+  virtual void next(Shared& sh, Step& step) = 0;
+  // Called for every completed request (any status) or with status 0 when the connection
+  // broke while it was in flight.
+  virtual void done(Shared& sh, Stats& st, const Step& step, int status, std::string_view body) = 0;
+};
+
+std::string make_payload(size_t size, char fill = 'x') { return std::string(size, fill); }
+
+class SendRole : public Role {
+ public:
+  SendRole(const std::string& url, size_t body_size) {
+    body_.append("{\"QueueUrl\":");
+    json_escape_into(url, body_);
+    body_.append(",\"MessageBody\":");
+    json_escape_into(make_payload(body_size), body_);
+    body_.append("}");
+  }
+  void next(Shared& sh, Step& s) override {
+    if (sh.stop_issue.load(std::memory_order_relaxed) || !sh.take_ticket()) {
+      s.kind = Step::kStop;
+      return;
+    }
+    s.kind = Step::kSend;
+    s.action = "SendMessage";
+    s.body = body_;
+  }
+  void done(Shared&, Stats& st, const Step&, int status, std::string_view) override {
+    if (status == 200) st.messages += 1;
+  }
+
+ private:
+  std::string body_;
+};
+
+class SendBatchRole : public Role {
+ public:
+  SendBatchRole(const std::string& url, size_t body_size) {
+    std::string payload = make_payload(body_size);
+    body_.append("{\"QueueUrl\":");
+    json_escape_into(url, body_);
+    body_.append(",\"Entries\":[");
+    for (int i = 0; i < 10; ++i) {
+      if (i) body_.push_back(',');
+      body_.append("{\"Id\":\"m").append(std::to_string(i)).append("\",\"MessageBody\":");
+      json_escape_into(payload, body_);
+      body_.push_back('}');
+    }
+    body_.append("]}");
+  }
+  void next(Shared& sh, Step& s) override {
+    if (sh.stop_issue.load(std::memory_order_relaxed) || !sh.take_ticket()) {
+      s.kind = Step::kStop;
+      return;
+    }
+    s.kind = Step::kSend;
+    s.action = "SendMessageBatch";
+    s.body = body_;
+  }
+  void done(Shared&, Stats& st, const Step&, int status, std::string_view body) override {
+    if (status != 200) return;
+    st.messages += count_occurrences(body, "\"MessageId\"");
+    if (has_failed_entries(body)) st.batch_failed += 1;
+  }
+
+ private:
+  std::string body_;
+};
+
+// ReceiveMessage(10) then DeleteMessageBatch of what came back. In the latency scenario
+// (`latency` = true) it long-polls and records send->receive latency from the bodies.
+class ReceiveDeleteRole : public Role {
+ public:
+  ReceiveDeleteRole(const std::string& url, int wait_time, bool latency)
+      : url_(url), wait_time_(wait_time), latency_(latency) {
+    receive_body_.append("{\"QueueUrl\":");
+    json_escape_into(url_, receive_body_);
+    receive_body_.append(",\"MaxNumberOfMessages\":10,\"WaitTimeSeconds\":");
+    receive_body_.append(std::to_string(wait_time_)).append("}");
+  }
+  void next(Shared& sh, Step& s) override {
+    if (!handles_.empty()) {
+      if (!sh.take_ticket()) {
+        s.kind = Step::kStop;
+        return;
+      }
+      s.kind = Step::kSend;
+      s.action = "DeleteMessageBatch";
+      s.record_latency = true;
+      s.body.clear();
+      s.body.append("{\"QueueUrl\":");
+      json_escape_into(url_, s.body);
+      s.body.append(",\"Entries\":[");
+      for (size_t i = 0; i < handles_.size(); ++i) {
+        if (i) s.body.push_back(',');
+        s.body.append("{\"Id\":\"d").append(std::to_string(i)).append("\",\"ReceiptHandle\":");
+        json_escape_into(handles_[i], s.body);
+        s.body.push_back('}');
+      }
+      s.body.append("]}");
+      handles_.clear();
+      return;
+    }
+    bool stop = latency_ ? false
+                         : (sh.stop_issue.load(std::memory_order_relaxed) ||
+                            (sh.drain_target > 0 &&
+                             sh.received.load(std::memory_order_relaxed) >= sh.drain_target));
+    if (stop || !sh.take_ticket()) {
+      s.kind = Step::kStop;
+      return;
+    }
+    s.kind = Step::kSend;
+    s.action = "ReceiveMessage";
+    s.body = receive_body_;
+    s.record_latency = wait_time_ == 0;  // a long poll's duration is not a request latency
+  }
+  void done(Shared& sh, Stats& st, const Step& s, int status, std::string_view body) override {
+    if (status != 200) return;
+    if (s.action == "DeleteMessageBatch") {
+      if (has_failed_entries(body)) st.batch_failed += 1;
+      return;
+    }
+    size_t before = handles_.size();
+    json_each_string(body, "ReceiptHandle", [&](const std::string& h) { handles_.push_back(h); });
+    size_t n = handles_.size() - before;
+    if (n == 0) st.empty_receives += 1;
+    st.messages += n;
+    sh.received.fetch_add(n, std::memory_order_relaxed);
+    if (latency_) {
+      auto now_ns = static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count());
+      json_each_string(body, "Body", [&](const std::string& b) {
+        if (b.rfind("ts=", 0) != 0) return;
+        uint64_t sent_ns = std::strtoull(b.c_str() + 3, nullptr, 10);
+        if (sent_ns > 0 && now_ns >= sent_ns)
+          st.e2e_us.push_back(static_cast<uint32_t>(std::min<uint64_t>((now_ns - sent_ns) / 1000, UINT32_MAX)));
+      });
+    }
+  }
+
+ private:
+  std::string url_;
+  int wait_time_;
+  bool latency_;
+  std::string receive_body_;
+  std::vector<std::string> handles_;
+};
+
+// Paced sender for the latency scenario: slots t0 + n/rate shared by all sender
+// connections; each body carries its send time ("ts=<steady ns>;" + padding).
+struct Pacer {
+  Clock::time_point t0;
+  double rate = 1000;
+  uint64_t max_messages = 0;
+  std::atomic<uint64_t> next_slot{0};
+};
+
+class PacedSendRole : public Role {
+ public:
+  PacedSendRole(const std::string& url, size_t body_size, Pacer* pacer)
+      : url_(url), body_size_(body_size), pacer_(pacer) {}
+  void next(Shared& sh, Step& s) override {
+    if (sh.stop_issue.load(std::memory_order_relaxed)) {
+      s.kind = Step::kStop;
+      return;
+    }
+    if (!slot_) {
+      uint64_t n = pacer_->next_slot.fetch_add(1, std::memory_order_relaxed);
+      if (n >= pacer_->max_messages || !sh.take_ticket()) {
+        s.kind = Step::kStop;
+        return;
+      }
+      slot_ = n;
+    }
+    auto due = pacer_->t0 + std::chrono::nanoseconds(static_cast<int64_t>(static_cast<double>(*slot_) * 1e9 / pacer_->rate));
+    auto now = Clock::now();
+    if (now < due) {
+      s.kind = Step::kWait;
+      s.wake = due;
+      return;
+    }
+    slot_.reset();
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+    std::string payload = "ts=" + std::to_string(ns) + ";";
+    if (payload.size() < body_size_) payload.append(body_size_ - payload.size(), 'x');
+    s.kind = Step::kSend;
+    s.action = "SendMessage";
+    s.body.clear();
+    s.body.append("{\"QueueUrl\":");
+    json_escape_into(url_, s.body);
+    s.body.append(",\"MessageBody\":");
+    json_escape_into(payload, s.body);
+    s.body.append("}");
+  }
+  void done(Shared& sh, Stats&, const Step&, int status, std::string_view) override {
+    if (status == 200) sh.sent.fetch_add(1, std::memory_order_relaxed);
+  }
+
+ private:
+  std::string url_;
+  size_t body_size_;
+  Pacer* pacer_;
+  std::optional<uint64_t> slot_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Event loop: one epoll instance driving several connections.
+
+struct Conn {
+  enum State { kConnecting, kWriting, kReading, kTimer, kDone } state = kTimer;
+  int fd = -1;
+  std::unique_ptr<Role> role;
+  Step step;
+  bool in_flight = false;
+  std::string out;
+  size_t out_off = 0;
+  std::string in;
+  Response resp;
+  Clock::time_point sent_at, wake_at;
+  bool epollout = false;
+};
+
+class Loop {
+ public:
+  Loop(const Target& target, Shared& sh, const Args& args)
+      : target_(target), sh_(sh), signer_(args.access_key, args.secret_key, args.region) {
+    ep_ = epoll_create1(EPOLL_CLOEXEC);
+  }
+  ~Loop() {
+    for (auto& c : conns_)
+      if (c->fd >= 0) close(c->fd);
+    close(ep_);
+  }
+  void add(std::unique_ptr<Role> role) {
+    auto c = std::make_unique<Conn>();
+    c->role = std::move(role);
+    c->wake_at = Clock::now();
+    conns_.push_back(std::move(c));
+  }
+  bool finished() const { return finished_.load(); }
+  Stats& stats() { return stats_; }
+
+  void run() {
+    for (auto& c : conns_) start_connect(*c);
+    epoll_event evs[64];
+    while (!sh_.stop_hard.load(std::memory_order_relaxed)) {
+      int timeout = 50;
+      auto now = Clock::now();
+      bool any_live = false;
+      for (auto& c : conns_) {
+        if (c->state == Conn::kDone) continue;
+        any_live = true;
+        if (c->state == Conn::kTimer) {
+          auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(c->wake_at - now).count();
+          timeout = std::clamp<int>(static_cast<int>(ms), 0, timeout);
+        }
+      }
+      if (!any_live) break;
+      int n = epoll_wait(ep_, evs, 64, timeout);
+      for (int i = 0; i < n; ++i) on_event(*static_cast<Conn*>(evs[i].data.ptr), evs[i].events);
+      now = Clock::now();
+      for (auto& c : conns_)
+        if (c->state == Conn::kTimer && c->wake_at <= now) {
+          if (c->fd < 0) start_connect(*c);
+          else kick(*c);
+        }
+    }
+    finished_.store(true);
+  }
+
+ private:
+  void set_events(Conn& c, bool want_out) {
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP | (want_out ? uint32_t{EPOLLOUT} : 0u);
+    ev.data.ptr = &c;
+    epoll_ctl(ep_, EPOLL_CTL_MOD, c.fd, &ev);
+    c.epollout = want_out;
+  }
+
+  void start_connect(Conn& c) {
+    c.fd = socket(target_.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (c.fd < 0) return retry_later(c, "socket", errno);
+    int one = 1;
+    setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
+    ev.data.ptr = &c;
+    epoll_ctl(ep_, EPOLL_CTL_ADD, c.fd, &ev);
+    c.epollout = true;
+    c.in.clear();
+    int rc = connect(c.fd, reinterpret_cast<const sockaddr*>(&target_.addr), target_.addr_len);
+    if (rc == 0 || errno == EINPROGRESS) {
+      c.state = Conn::kConnecting;
+      return;
+    }
+    retry_later(c, "connect", errno);
+  }
+
+  void retry_later(Conn& c, const char* what, int err) {
+    stats_.conn_errors += 1;
+    if (c.in_flight) {
+      stats_.errors += 1;
+      c.in_flight = false;
+      c.role->done(sh_, stats_, c.step, 0, {});
+    }
+    sh_.note_error(std::string(what) + ": " + std::strerror(err));
+    if (c.fd >= 0) {
+      epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);
+      close(c.fd);
+      c.fd = -1;
+    }
+    c.state = Conn::kTimer;
+    c.wake_at = Clock::now() + std::chrono::milliseconds(100);
+  }
+
+  void reconnect_now(Conn& c) {
+    epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);
+    close(c.fd);
+    c.fd = -1;
+    start_connect(c);
+  }
+
+  // Asks the role for the next step and starts it.
+  void kick(Conn& c) {
+    c.step.record_latency = true;
+    c.role->next(sh_, c.step);
+    switch (c.step.kind) {
+      case Step::kStop:
+        c.state = Conn::kDone;
+        return;
+      case Step::kWait:
+        c.state = Conn::kTimer;
+        c.wake_at = c.step.wake;
+        return;
+      case Step::kSend:
+        break;
+    }
+    build_request(signer_, date_.now(), target_.host_header, c.step.action, c.step.body, c.out);
+    c.out_off = 0;
+    c.in_flight = true;
+    c.sent_at = Clock::now();
+    c.state = Conn::kWriting;
+    write_some(c);
+  }
+
+  void write_some(Conn& c) {
+    while (c.out_off < c.out.size()) {
+      ssize_t n = ::send(c.fd, c.out.data() + c.out_off, c.out.size() - c.out_off, MSG_NOSIGNAL);
+      if (n > 0) {
+        c.out_off += static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (!c.epollout) set_events(c, true);
+        return;
+      }
+      return retry_later(c, "send", n < 0 ? errno : EPIPE);
+    }
+    if (c.epollout) set_events(c, false);
+    c.state = Conn::kReading;
+  }
+
+  void on_event(Conn& c, uint32_t ev) {
+    if (c.fd < 0) return;
+    if (c.state == Conn::kConnecting) {
+      if (!(ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return;
+      int err = 0;
+      socklen_t len = sizeof err;
+      getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      if (err != 0) return retry_later(c, "connect", err);
+      set_events(c, false);
+      c.state = Conn::kTimer;  // kick decides
+      kick(c);
+      return;
+    }
+    if (c.state == Conn::kWriting && (ev & EPOLLOUT)) {
+      write_some(c);
+      if (c.state != Conn::kReading) return;
+    }
+    if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) read_some(c);
+  }
+
+  void read_some(Conn& c) {
+    bool eof = false;
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+      if (n > 0) {
+        c.in.append(buf, static_cast<size_t>(n));
+        if (static_cast<size_t>(n) < sizeof buf) break;
+        continue;
+      }
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      return retry_later(c, "recv", errno);
+    }
+    if (c.state != Conn::kReading) {
+      if (!eof) return;
+      if (c.in_flight) return retry_later(c, "recv", ECONNRESET);  // closed mid-write
+      // The server closed an idle keep-alive connection.
+      if (c.state == Conn::kDone) {
+        epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);
+        close(c.fd);
+        c.fd = -1;
+        return;
+      }
+      reconnect_now(c);  // the kick after connect asks the role again
+      return;
+    }
+    int r = parse_response(c.in, eof, c.resp);
+    if (r == 0) {
+      if (eof) return retry_later(c, "recv", ECONNRESET);
+      return;
+    }
+    if (r < 0) {
+      sh_.note_error("malformed HTTP response: " + c.in.substr(0, 200));
+      return retry_later(c, "parse", EPROTO);
+    }
+    auto now = Clock::now();
+    c.in_flight = false;
+    stats_.requests += 1;
+    if (c.step.record_latency) {
+      auto us = std::chrono::duration_cast<std::chrono::microseconds>(now - c.sent_at).count();
+      stats_.lat_us.push_back(static_cast<uint32_t>(std::min<int64_t>(us, UINT32_MAX)));
+    }
+    if (c.resp.status != 200) {
+      stats_.errors += 1;
+      sh_.note_error(std::string(c.step.action) + " -> HTTP " + std::to_string(c.resp.status) +
+                     ": " + std::string(c.resp.body.substr(0, 600)));
+    }
+    c.role->done(sh_, stats_, c.step, c.resp.status, c.resp.body);
+    bool close_after = c.resp.close || eof;
+    c.in.erase(0, c.resp.consumed);
+    if (close_after) {
+      reconnect_now(c);  // kick runs once connected
+      return;
+    }
+    c.state = Conn::kTimer;
+    kick(c);
+  }
+
+  const Target& target_;
+  Shared& sh_;
+  Signer signer_;
+  AmzDate date_;
+  int ep_ = -1;
+  std::vector<std::unique_ptr<Conn>> conns_;
+  Stats stats_;
+  std::atomic<bool> finished_{false};
+};
+
+// ---------------------------------------------------------------------------------------
+// Blocking single request (setup: CreateQueue).
+
+struct Reply {
+  int status = 0;
+  std::string body;
+};
+
+Reply call(const Target& t, const Args& a, std::string_view action, const std::string& body) {
+  Reply out;
+  int fd = socket(t.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  timeval tv{30, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&t.addr), t.addr_len) != 0) {
+    out.body = std::string("connect: ") + std::strerror(errno);
+    close(fd);
+    return out;
+  }
+  Signer signer(a.access_key, a.secret_key, a.region);
+  AmzDate date;
+  std::string req;
+  build_request(signer, date.now(), t.host_header, action, body, req);
+  size_t off = 0;
+  while (off < req.size()) {
+    ssize_t n = ::send(fd, req.data() + off, req.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    off += static_cast<size_t>(n);
+  }
+  std::string in;
+  char buf[65536];
+  Response r;
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    bool eof = n <= 0;
+    if (n > 0) in.append(buf, static_cast<size_t>(n));
+    int pr = parse_response(in, eof, r);
+    if (pr == 1) {
+      out.status = r.status;
+      out.body = std::string(r.body);
+      break;
+    }
+    if (pr < 0 || eof) {
+      out.body = "no complete HTTP response (" + std::string(n < 0 ? std::strerror(errno) : "closed") + ")";
+      break;
+    }
+  }
+  close(fd);
+  return out;
+}
+
+std::string create_queue(const Target& t, const Args& a, const std::string& name) {
+  std::string body = "{\"QueueName\":";
+  json_escape_into(name, body);
+  body.append("}");
+  Reply r = call(t, a, "CreateQueue", body);
+  if (r.status != 200) {
+    std::fprintf(stderr, "CreateQueue %s failed: HTTP %d %s\n", name.c_str(), r.status, r.body.c_str());
+    std::exit(1);
+  }
+  std::string url;
+  json_each_string(r.body, "QueueUrl", [&](const std::string& u) { url = u; });
+  if (url.empty()) {
+    // e.g. the hello target, which answers every POST alike.
+    url = "http://" + t.host_header + "/000000000000/" + name;
+    std::fprintf(stderr, "note: CreateQueue returned no QueueUrl (%s); using %s\n",
+                 r.body.substr(0, 120).c_str(), url.c_str());
+  }
+  return url;
+}
+
+// ---------------------------------------------------------------------------------------
+// Running a phase: roles spread round-robin over loops.
+
+struct PhaseResult {
+  Stats stats;
+  double seconds = 0;
+  std::string first_error;
+  uint64_t sent = 0, received = 0;
+};
+
+using RoleFactory = std::function<std::unique_ptr<Role>(int index)>;
+
+// `roles` connections; loops = threads (0 = auto). The phase ends at `seconds`, when every
+// role stopped, or (latency) `after_issue` decides, with a hard bound of seconds + grace.
+PhaseResult run_phase(const Target& t, const Args& a, Shared& sh, int roles, int threads,
+                      const RoleFactory& make, double seconds,
+                      const std::function<bool()>& drained = {}, double grace = 0) {
+  if (threads <= 0) threads = std::min(roles, 2);
+  threads = std::min(threads, roles);
+  std::vector<std::unique_ptr<Loop>> loops;
+  for (int i = 0; i < threads; ++i) loops.push_back(std::make_unique<Loop>(t, sh, a));
+  for (int i = 0; i < roles; ++i) loops[static_cast<size_t>(i % threads)]->add(make(i));
+  auto start = Clock::now();
+  std::vector<std::thread> ths;
+  for (auto& l : loops) ths.emplace_back([&l] { l->run(); });
+  auto deadline = start + std::chrono::duration<double>(seconds);
+  auto all_done = [&] {
+    for (auto& l : loops)
+      if (!l->finished()) return false;
+    return true;
+  };
+  while (Clock::now() < deadline && !all_done())
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto end = Clock::now();
+  sh.stop_issue.store(true);
+  if (drained) {
+    auto hard = Clock::now() + std::chrono::duration<double>(grace);
+    while (Clock::now() < hard && !drained() && !all_done())
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  sh.stop_hard.store(true);
+  for (auto& th : ths) th.join();
+  PhaseResult r;
+  r.seconds = std::chrono::duration<double>(end - start).count();
+  for (auto& l : loops) r.stats.merge(l->stats());
+  r.first_error = sh.first_error;
+  r.sent = sh.sent.load();
+  r.received = sh.received.load();
+  return r;
+}
+
+double pct_ms(std::vector<uint32_t>& v, double q) {
+  if (v.empty()) return 0;
+  size_t i = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())));
+  return v[i] / 1000.0;
+}
+
+void report(const Args& a, const std::string& scenario_label, int connections, PhaseResult& r,
+            bool e2e) {
+  auto& st = r.stats;
+  std::sort(st.lat_us.begin(), st.lat_us.end());
+  std::sort(st.e2e_us.begin(), st.e2e_us.end());
+  double secs = r.seconds > 0 ? r.seconds : 1;
+  double rps = static_cast<double>(st.requests) / secs;
+  double mps = static_cast<double>(st.messages) / secs;
+  std::printf("%s %s: %d connections, %.2f s: %" PRIu64 " requests (%.0f req/s), %" PRIu64
+              " messages (%.0f msg/s), request p50 %.2f ms p99 %.2f ms max %.2f ms, errors %" PRIu64
+              " (connection errors %" PRIu64 ", batch results with Failed entries %" PRIu64
+              ", empty receives %" PRIu64 ")\n",
+              a.label.c_str(), scenario_label.c_str(), connections, secs, st.requests, rps,
+              st.messages, mps, pct_ms(st.lat_us, 0.5), pct_ms(st.lat_us, 0.99),
+              st.lat_us.empty() ? 0.0 : st.lat_us.back() / 1000.0, st.errors, st.conn_errors,
+              st.batch_failed, st.empty_receives);
+  if (e2e) {
+    std::printf("  send->receive latency over %zu messages (sent %" PRIu64 ", received %" PRIu64
+                ", target rate %.0f/s, achieved %.0f/s): p50 %.2f ms p99 %.2f ms max %.2f ms\n",
+                st.e2e_us.size(), r.sent, r.received, a.rate, static_cast<double>(r.sent) / a.seconds,
+                pct_ms(st.e2e_us, 0.5), pct_ms(st.e2e_us, 0.99),
+                st.e2e_us.empty() ? 0.0 : st.e2e_us.back() / 1000.0);
+  }
+  if (!r.first_error.empty()) std::printf("  first error: %s\n", r.first_error.c_str());
+  std::vector<uint32_t>& lat = e2e ? st.e2e_us : st.lat_us;
+  std::string name = scenario_label;
+  if (e2e) {
+    char extra[96];
+    std::snprintf(extra, sizeof extra, " (send→receive, %.0f/s, max %.1f ms)",
+                  a.rate, lat.empty() ? 0.0 : lat.back() / 1000.0);
+    name += extra;
+  }
+  std::printf("| %s | %s | %d | %.0f | %.0f | %.2f | %.2f | %" PRIu64 " |\n", a.label.c_str(),
+              name.c_str(), connections, rps, mps, pct_ms(lat, 0.5), pct_ms(lat, 0.99), st.errors);
+  std::fflush(stdout);
+}
+
+// ---------------------------------------------------------------------------------------
+// Self-test: one fixed request signed by botocore 1.43's SigV4Auth (bench/sqs/sigv4_ref.py).
+
+int selftest(const Args& a) {
+  const std::string date = "20240102T030405Z";
+  const std::string host = "127.0.0.1:9324";
+  const std::string body = R"({"QueueName":"selftest","Attributes":{"VisibilityTimeout":"30"}})";
+  const std::string expected =
+      "AWS4-HMAC-SHA256 Credential=test/20240102/us-east-1/sqs/aws4_request, "
+      "SignedHeaders=content-type;host;x-amz-date;x-amz-target, "
+      "Signature=c656567315d93da3a3f7da5ee83980410bea4ad551c99d87e3243e29663df79c";
+  Signer s(a.access_key, a.secret_key, a.region);
+  std::string got = s.authorization(date, host, kContentType, "AmazonSQS.CreateQueue", body);
+  std::printf("%s\n", got.c_str());
+  bool ok = true;
+  if (a.access_key == "test" && a.secret_key == "test" && a.region == "us-east-1") {
+    ok = got == expected;
+    std::fprintf(stderr, "sigv4 known answer (botocore SigV4Auth): %s\n", ok ? "match" : "MISMATCH");
+    if (!ok) std::fprintf(stderr, "expected %s\n", expected.c_str());
+  }
+  // HTTP parser and JSON scanner sanity.
+  Response r;
+  std::string chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+  if (parse_response(chunked, false, r) != 1 || r.body != "hello") ok = false;
+  std::string cl = "HTTP/1.1 400 Bad\r\ncontent-length: 2\r\nConnection: close\r\n\r\n{}";
+  if (parse_response(cl, false, r) != 1 || r.status != 400 || r.body != "{}" || !r.close) ok = false;
+  std::vector<std::string> hs;
+  json_each_string(R"({"Messages": [{"ReceiptHandle": "a\"b\/c"}, {"ReceiptHandle":"d"}]})",
+                   "ReceiptHandle", [&](const std::string& h) { hs.push_back(h); });
+  if (hs.size() != 2 || hs[0] != "a\"b/c" || hs[1] != "d") ok = false;
+  if (!has_failed_entries(R"({"Failed": [ {"Id":"x"} ]})") || has_failed_entries(R"({"Failed":[]})"))
+    ok = false;
+  std::fprintf(stderr, "selftest %s\n", ok ? "ok" : "FAILED");
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  Args a = parse_args(argc, argv);
+  if (a.selftest) return selftest(a);
+  Target t = parse_target(a.target);
+  std::string base = a.queue.empty() ? "bench-" + a.scenario + "-" + std::to_string(getpid()) +
+                                           "-" + std::to_string(time(nullptr))
+                                     : a.queue;
+
+  if (a.scenario == "send" || a.scenario == "send-batch") {
+    std::string url = create_queue(t, a, base);
+    Shared sh;
+    sh.max_requests = a.max_requests;
+    bool batch = a.scenario == "send-batch";
+    auto r = run_phase(t, a, sh, a.connections, a.threads, [&](int) -> std::unique_ptr<Role> {
+      if (batch) return std::make_unique<SendBatchRole>(url, a.body_size);
+      return std::make_unique<SendRole>(url, a.body_size);
+    }, a.seconds);
+    report(a, a.scenario, a.connections, r, false);
+    return 0;
+  }
+
+  if (a.scenario == "receive-delete") {
+    std::string url = create_queue(t, a, base);
+    if (a.prefill > 0) {
+      Shared pre;
+      pre.max_requests = (a.prefill + 9) / 10;
+      auto r = run_phase(t, a, pre, std::min(a.connections, 16), a.threads, [&](int) {
+        return std::make_unique<SendBatchRole>(url, a.body_size);
+      }, 300);
+      std::printf("prefill: %" PRIu64 " messages in %.2f s (%.0f msg/s), errors %" PRIu64 "%s%s\n",
+                  r.stats.messages, r.seconds, r.stats.messages / std::max(r.seconds, 1e-9),
+                  r.stats.errors, r.first_error.empty() ? "" : "; first error: ",
+                  r.first_error.c_str());
+    }
+    Shared sh;
+    sh.max_requests = a.max_requests;
+    sh.drain_target = a.prefill;
+    auto r = run_phase(t, a, sh, a.connections, a.threads, [&](int) {
+      return std::make_unique<ReceiveDeleteRole>(url, a.wait_time, false);
+    }, a.seconds);
+    report(a, "receive-delete (wait " + std::to_string(a.wait_time) + ")", a.connections, r, false);
+    return 0;
+  }
+
+  if (a.scenario == "latency") {
+    std::string url = create_queue(t, a, base);
+    Shared sh;
+    sh.max_requests = a.max_requests + 1'000'000;  // receivers and deletes on top of sends
+    Pacer pacer;
+    pacer.rate = a.rate;
+    pacer.max_messages = a.max_requests;
+    pacer.t0 = Clock::now() + std::chrono::milliseconds(200);  // receivers connect first
+    int total = a.senders + a.receivers;
+    auto r = run_phase(t, a, sh, total, a.threads, [&](int i) -> std::unique_ptr<Role> {
+      if (i % total < a.senders && i < a.senders) return std::make_unique<PacedSendRole>(url, a.body_size, &pacer);
+      return std::make_unique<ReceiveDeleteRole>(url, 20, true);
+    }, a.seconds + 0.2, [&] { return sh.received.load() >= sh.sent.load(); }, 5.0);
+    report(a, "latency", total, r, true);
+    return 0;
+  }
+
+  die("unknown --scenario %s (send, send-batch, receive-delete, latency)", a.scenario);
+}
