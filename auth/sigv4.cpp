@@ -161,9 +161,14 @@ std::optional<Refusal> parse_header_form(const SignedRequest& request, const std
     if (piece.empty()) continue;
     size_t eq = piece.find('=');
     if (eq == std::string_view::npos) {
-      return incomplete("'" + std::string(piece) +
-                        "' not a valid key=value pair (missing equal-sign) in Authorization header: '" +
-                        authorization + "'.");
+      // Appended piece by piece: g++ 12 misreports `"literal" + std::string` here
+      // (-Wrestrict, GCC bug 105329).
+      std::string message = "'";
+      message.append(piece);
+      message += "' not a valid key=value pair (missing equal-sign) in Authorization header: '";
+      message += authorization;
+      message += "'.";
+      return incomplete(message);
     }
     std::string_view key = piece.substr(0, eq), value = piece.substr(eq + 1);
     if (key == "Credential") claim.credential = std::string(value);

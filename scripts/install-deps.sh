@@ -7,7 +7,12 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config git libssl-dev libcpprest-dev prometheus-cpp-dev
           libpq-dev postgresql libgtest-dev curl)
 if [[ "${1:-}" == "test" ]]; then
-  packages+=(python3)
+  # Conformance clients: Debian's boto3 speaks the older Query protocol; the image's pip
+  # boto3 and AWS CLI speak JSON. Node and the CLI come from Debian only when absent.
+  packages+=(python3 python3-boto3)
+  command -v aws >/dev/null || packages+=(awscli)
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()
