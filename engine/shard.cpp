@@ -318,6 +318,11 @@ void Shard::receive(uint64_t queue_id, ReceiveOptions options,
 void Shard::deliver(Queue& q, const ReceiveOptions& options,
                     std::function<void(Result<std::vector<DeliveredMessage>>)> done) {
   int64_t now = clock_.now_ms();
+  if (q.state.counters(now).in_flight >= q.settings.max_in_flight) {
+    done(Status(Errc::kResourceExhausted, "Too many messages in flight (" +
+                                              std::to_string(q.settings.max_in_flight) + ")."));
+    return;
+  }
   std::vector<FramePosition> expired;
   std::vector<PickedMessage> picked =
       q.state.receive(options.max_messages, now,

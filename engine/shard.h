@@ -37,6 +37,8 @@ struct ShardQueueSettings {
   int64_t visibility_timeout_ms = 30'000;
   int64_t retention_ms = 345'600'000;
   int64_t delay_ms = 0;
+  // Receives fail with kResourceExhausted (SQS OverLimit) at this many messages in flight.
+  uint64_t max_in_flight = 120'000;
 };
 
 // A validated message, ready to be written.

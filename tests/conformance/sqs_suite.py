@@ -838,6 +838,67 @@ class RedriveTest(SqsTestCase):
         self.assertNotIn("RedrivePolicy", self.attributes(url))
 
 
+# ------------------------------------------------------------------- metrics
+
+
+def scrape():
+    """Parses GET /metrics into {(name, frozenset(labels)): value}."""
+    import urllib.request
+    with urllib.request.urlopen(ENDPOINT + "/metrics", timeout=10) as r:
+        text = r.read().decode("utf-8")
+    samples = {}
+    for line in text.splitlines():
+        m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? ([0-9eE+.-]+|NaN|[+-]Inf)$', line)
+        if not m:
+            continue
+        labels = frozenset(re.findall(r'(\w+)="([^"]*)"', m.group(2) or ""))
+        samples[(m.group(1), labels)] = float(m.group(3))
+    return samples
+
+
+class MetricsTest(SqsTestCase):
+    def queue_sample(self, samples, metric, name, **extra):
+        labels = {("account", ACCOUNT), ("queue", name)} | set(extra.items())
+        return samples.get((metric, frozenset(labels)))
+
+    def test_queue_metrics_follow_real_traffic(self):
+        name, url = self.new_queue("metrics")
+        for i in range(3):
+            self.sqs.send_message(QueueUrl=url, MessageBody="m%d" % i)
+        got = self.receive_n(url, 1, VisibilityTimeout=60)
+        self.sqs.delete_message(QueueUrl=url, ReceiptHandle=got[0]["ReceiptHandle"])
+        self.receive_n(url, 1, VisibilityTimeout=60)
+        # Counters move at once; depth gauges are refreshed every second: poll, bounded.
+        deadline = time.monotonic() + 10
+        while True:
+            s = scrape()
+            depth = (self.queue_sample(s, "spool_queue_messages", name, state="visible"),
+                     self.queue_sample(s, "spool_queue_messages", name, state="in_flight"))
+            if depth == (1.0, 1.0) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertEqual(self.queue_sample(s, "spool_queue_messages_sent_total", name), 3.0)
+        self.assertEqual(self.queue_sample(s, "spool_queue_messages_received_total", name), 2.0)
+        self.assertEqual(self.queue_sample(s, "spool_queue_messages_deleted_total", name), 1.0)
+        self.assertEqual(depth, (1.0, 1.0), "visible and in_flight gauges")
+        self.assertEqual(self.queue_sample(s, "spool_queue_messages", name, state="delayed"), 0.0)
+        ok = s.get(("spool_api_requests_total", frozenset({("action", "SendMessage"), ("outcome", "ok")})))
+        self.assertIsNotNone(ok)
+        self.assertGreaterEqual(ok, 3.0)
+        syncs = sum(v for (metric, _), v in s.items() if metric == "spool_storage_fsync_seconds_count")
+        self.assertGreater(syncs, 0.0)
+
+    def test_deleted_queue_series_disappear(self):
+        name, url = self.new_queue("metrics-gone")
+        self.sqs.send_message(QueueUrl=url, MessageBody="x")
+        self.assertEqual(self.queue_sample(scrape(), "spool_queue_messages_sent_total", name), 1.0)
+        self.sqs.delete_queue(QueueUrl=url)
+        deadline = time.monotonic() + 10
+        while self.queue_sample(scrape(), "spool_queue_messages_sent_total", name) is not None:
+            self.assertLess(time.monotonic(), deadline, "series still exported 10 s after DeleteQueue")
+            time.sleep(0.2)
+
+
 # ------------------------------------------------------------------- tags, policies
 
 

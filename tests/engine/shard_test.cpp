@@ -206,6 +206,18 @@ TEST_F(ShardTest, PurgeEmptiesTheQueueOncePerMinute) {
   EXPECT_EQ((*got)[0].record.body, "after");
 }
 
+TEST_F(ShardTest, ReceivesStopAtTheInFlightLimit) {
+  ShardQueueSettings limited;
+  limited.max_in_flight = 2;
+  shard_->update_queue(kQueue, limited);
+  send({"a", "b", "c"});
+  ASSERT_EQ(receive(2)->size(), 2u);
+  auto over = receive(1);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code(), Errc::kResourceExhausted);
+  EXPECT_EQ(over.error().message(), "Too many messages in flight (2).");
+}
+
 TEST_F(ShardTest, UnknownQueueIsQueueNotFound) {
   std::promise<Result<std::vector<DeliveredMessage>>> p;
   shard_->receive(999, ReceiveOptions{}, [&](auto r) { p.set_value(std::move(r)); });
