@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <set>
 
 namespace spool {
@@ -37,14 +36,26 @@ TEST(Hex, RejectsOddLengthAndNonHex) {
   EXPECT_FALSE(hex_decode("zz", &out));
 }
 
+// 8-4-4-4-12 lower-case hex, version nibble 4, variant 10xx. Checked by hand: std::regex
+// draws a g++ 12 -Wmaybe-uninitialized false positive in optimized sanitizer builds.
+bool is_uuid_v4(const std::string& id) {
+  if (id.size() != 36) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (id[i] == '-')) return false;
+    if (!dash && std::string_view("0123456789abcdef").find(id[i]) == std::string_view::npos) return false;
+  }
+  return id[14] == '4' && std::string_view("89ab").find(id[19]) != std::string_view::npos;
+}
+
 TEST(Uuid, IsVersion4Text) {
-  std::regex shape("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
   std::set<std::string> seen;
   for (int i = 0; i < 100; ++i) {
     std::string id = uuid_v4();
-    EXPECT_TRUE(std::regex_match(id, shape)) << id;
+    EXPECT_TRUE(is_uuid_v4(id)) << id;
     seen.insert(id);
   }
+  EXPECT_FALSE(is_uuid_v4("00000000-0000-1000-8000-000000000000"));
   EXPECT_EQ(seen.size(), 100u);
 }
 
