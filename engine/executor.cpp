@@ -64,7 +64,9 @@ void Executor::run() {
     if (timers_.empty()) {
       wake_.wait(lock);
     } else {
-      wake_.wait_until(lock, timers_.begin()->first.first);
+      // A copy: the node may be erased (stop, cancel) while this thread waits on it.
+      const TimePoint deadline = timers_.begin()->first.first;
+      wake_.wait_until(lock, deadline);
     }
   }
 }
