@@ -26,6 +26,13 @@ std::string new_message_id() {
   return b;
 }
 
+// Entries that passed their own checks take the outcome of the record carrying them.
+void settle(std::vector<Status>& statuses, const Status& record_outcome) {
+  for (Status& s : statuses) {
+    if (s.ok()) s = record_outcome;
+  }
+}
+
 Status queue_gone() { return Status(Errc::kQueueNotFound, "The specified queue does not exist."); }
 
 }  // namespace
@@ -453,15 +460,11 @@ void Shard::delete_messages(uint64_t queue_id, std::vector<std::string> receipt_
     auto appended = log_->append(record_type::kDelete, encode_delete(queue_id, seqs),
                                  [this, statuses, dead, done](Status st) {
                                    if (st.ok()) mark_dead(*dead);
-                                   for (auto& s : *statuses) {
-                                     if (s.ok()) s = st;
-                                   }
+                                   settle(*statuses, st);
                                    done(std::move(*statuses));
                                  });
     if (!appended) {
-      for (auto& s : *statuses) {
-        if (s.ok()) s = appended.error();
-      }
+      settle(*statuses, appended.error());
       done(std::move(*statuses));
     }
   });
@@ -517,15 +520,11 @@ void Shard::change_visibility(uint64_t queue_id, std::vector<VisibilityChange> c
     serve_waiters(*q);  // a timeout of 0 makes the message visible at once
     auto appended = log_->append(record_type::kVisibility, encode_visibility(queue_id, items),
                                  [statuses, done](Status st) {
-                                   for (auto& s : *statuses) {
-                                     if (s.ok()) s = st;
-                                   }
+                                   settle(*statuses, st);
                                    done(std::move(*statuses));
                                  });
     if (!appended) {
-      for (auto& s : *statuses) {
-        if (s.ok()) s = appended.error();
-      }
+      settle(*statuses, appended.error());
       done(std::move(*statuses));
     }
   });
