@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/form_codec.h"
+#include "common/form_codec.h"
 #include "common/json.h"
 #include "common/status.h"
 

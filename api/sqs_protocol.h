@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/form_codec.h"
+#include "common/form_codec.h"
 #include "api/http_types.h"
 #include "api/sqs_errors.h"
 

@@ -18,12 +18,6 @@ bool is_unreserved(unsigned char c) {
          c == '_' || c == '.' || c == '~';
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string to_hex(const unsigned char* data, size_t size) {
   std::string out(size * 2, '\0');
@@ -121,51 +115,13 @@ std::string uri_encode(std::string_view text, bool keep_slash) {
   return out;
 }
 
-std::string query_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-               hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::vector<QueryParam> parse_query(std::string_view raw_query) {
-  std::vector<QueryParam> params;
-  size_t start = 0;
-  while (start <= raw_query.size()) {
-    size_t end = raw_query.find('&', start);
-    if (end == std::string_view::npos) end = raw_query.size();
-    std::string_view piece = raw_query.substr(start, end - start);
-    if (!piece.empty()) {
-      size_t eq = piece.find('=');
-      if (eq == std::string_view::npos) {
-        params.emplace_back(query_decode(piece), "");
-      } else {
-        params.emplace_back(query_decode(piece.substr(0, eq)), query_decode(piece.substr(eq + 1)));
-      }
-    }
-    start = end + 1;
-  }
-  return params;
-}
-
 std::string canonical_uri(std::string_view raw_path) {
   if (raw_path.empty()) return "/";
   return uri_encode(remove_dot_segments(raw_path), /*keep_slash=*/true);
 }
 
-std::string canonical_query(const std::vector<QueryParam>& params, std::string_view excluded) {
-  std::vector<QueryParam> encoded;
+std::string canonical_query(const FormParams& params, std::string_view excluded) {
+  FormParams encoded;
   encoded.reserve(params.size());
   for (const auto& [name, value] : params) {
     if (!excluded.empty() && name == excluded) continue;

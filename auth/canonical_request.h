@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/form_codec.h"
+
 namespace spool::sigv4 {
 
 inline constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
@@ -27,19 +29,14 @@ inline constexpr std::string_view kTerminator = "aws4_request";
 inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 
 using Header = std::pair<std::string, std::string>;  // lower-case name, value as received
-using QueryParam = std::pair<std::string, std::string>;  // decoded name and value
 using SigningKey = std::array<unsigned char, 32>;
 
 // RFC 3986: keeps A-Z a-z 0-9 - _ . ~ (and '/' when keep_slash), %XX (upper hex) for every
 // other byte. Multi-byte UTF-8 is encoded byte by byte.
 std::string uri_encode(std::string_view text, bool keep_slash);
 
-// Decodes %XX and '+' (space), as the query string is form-encoded by botocore and
-// parsed by api/form_codec. A malformed escape is kept literally.
-std::string query_decode(std::string_view text);
-
-// "a=1&b=2" → decoded pairs in order; empty pieces are skipped, "a" reads as {"a", ""}.
-std::vector<QueryParam> parse_query(std::string_view raw_query);
+// Query strings are decoded with common/form_codec.h's parse_form, as the api decodes
+// them, so both sides agree on what was signed.
 
 // The canonical URI of a path as received (still percent-encoded): dot segments and empty
 // segments removed, then every byte but unreserved ones and '/' encoded once more. Non-S3
@@ -48,7 +45,7 @@ std::string canonical_uri(std::string_view raw_path);
 
 // Parameters re-encoded with uri_encode, sorted by name then value, joined with '&';
 // a parameter named `excluded` (the presigned X-Amz-Signature) is left out.
-std::string canonical_query(const std::vector<QueryParam>& params, std::string_view excluded = {});
+std::string canonical_query(const FormParams& params, std::string_view excluded = {});
 
 // "name:value\n" for each name of `signed_headers` ("host;x-amz-date", in the client's
 // order), values trimmed with runs of spaces collapsed; repeated headers joined with ','.

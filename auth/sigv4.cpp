@@ -11,7 +11,6 @@
 namespace spool {
 namespace {
 
-using sigv4::QueryParam;
 
 constexpr std::string_view kService = "sqs";
 constexpr int64_t kMaxSkewSeconds = 15 * 60;
@@ -54,13 +53,6 @@ Refusal incomplete(std::string message) {
 
 const std::string* find_header(const SignedRequest& request, std::string_view name) {
   for (const auto& [n, v] : request.headers) {
-    if (n == name) return &v;
-  }
-  return nullptr;
-}
-
-const std::string* find_param(const std::vector<QueryParam>& params, std::string_view name) {
-  for (const auto& [n, v] : params) {
     if (n == name) return &v;
   }
   return nullptr;
@@ -198,7 +190,7 @@ std::optional<Refusal> parse_header_form(const SignedRequest& request, const std
 
 // ?X-Amz-Algorithm=...&X-Amz-Credential=...&X-Amz-Date=...&X-Amz-Expires=...
 //  &X-Amz-SignedHeaders=...&X-Amz-Signature=...
-std::optional<Refusal> parse_presigned_form(const std::vector<QueryParam>& query, Claim& claim) {
+std::optional<Refusal> parse_presigned_form(const FormParams& query, Claim& claim) {
   claim.is_presigned = true;
   std::string message;
   for (std::string_view name :
@@ -311,7 +303,7 @@ sigv4::SigningKey cached_signing_key(const std::string& secret, std::string_view
 }
 
 bool signature_matches(const sigv4::SigningKey& key, const SignedRequest& request, const Claim& claim,
-                       const std::vector<QueryParam>& query, std::string_view scope,
+                       const FormParams& query, std::string_view scope,
                        std::string_view payload_hash) {
   std::string canonical = sigv4::canonical_request(
       request.method, sigv4::canonical_uri(request.raw_path),
@@ -329,7 +321,7 @@ Result<SigV4Identity> verify(const SignedRequest& request, const CredentialStore
     return refusal.status;
   };
   const std::string* authorization = find_header(request, "authorization");
-  std::vector<QueryParam> query = sigv4::parse_query(request.raw_query);
+  FormParams query = parse_form(request.raw_query);
   bool has_presigned = find_param(query, "X-Amz-Algorithm") != nullptr;
   if (authorization != nullptr && has_presigned) {
     return fail(incomplete(

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "api/form_codec.h"
+#include "common/form_codec.h"
 #include "common/json.h"
 #include "api/sqs_protocol.h"
 #include "api/text_escape.h"

@@ -1,4 +1,4 @@
-#include "api/form_codec.h"
+#include "common/form_codec.h"
 
 namespace spool {
 namespace {
