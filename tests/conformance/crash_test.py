@@ -28,19 +28,20 @@ Last line: `N passed, M failed` (rounds). Exit 0 when every round passed, 1 othe
 """
 
 import argparse
-import ctypes
 import hashlib
 import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from spoold_process import Spoold  # noqa: E402
 
 SKIP = 77
 REGION = "us-east-1"
@@ -63,76 +64,6 @@ def sha(body):
 
 
 # ---------------------------------------------------------------------------- spoold
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _die_with_parent():
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-class Spoold:
-    def __init__(self, binary, data_dir, log_path):
-        self.binary = binary
-        self.data_dir = data_dir
-        self.log_path = log_path
-        self.port = free_port()
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.proc = None
-
-    def start(self, timeout=60):
-        out = open(self.log_path, "ab")
-        out.write(f"\n===== start {time.strftime('%H:%M:%S')} =====\n".encode())
-        out.flush()
-        self.proc = subprocess.Popen(
-            [self.binary, "--data-dir", self.data_dir, "--listen", f"127.0.0.1:{self.port}"],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent)
-        out.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"spoold exited during start-up with {self.proc.returncode}:\n"
-                                   + self.output_tail())
-            try:
-                with urllib.request.urlopen(self.endpoint + "/ready", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except Exception:
-                pass
-            time.sleep(0.05)
-        self.kill()
-        raise RuntimeError(f"spoold not ready within {timeout} s:\n" + self.output_tail())
-
-    def kill(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
-    def stop(self):
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            log("spoold did not stop within 30 s of SIGTERM; killing it")
-            self.kill()
-
-    def output_tail(self, lines=40):
-        try:
-            with open(self.log_path, "r", errors="replace") as f:
-                return "".join(f.readlines()[-lines:])
-        except OSError:
-            return ""
-
 
 def leftover_processes(data_dir):
     """Pids of processes whose command line names data_dir (an orphaned PostgreSQL)."""
@@ -356,7 +287,7 @@ def drain(ledger, endpoint, url, rnd, not_before):
 def run_round(rnd, args, data_dir, log_path, ledger, rng):
     t_round = time.monotonic()
     spool = Spoold(args.spoold, data_dir, log_path)
-    spool.start()
+    spool.start(banner=f"\n===== start {time.strftime('%H:%M:%S')} =====\n")
     url = ensure_queue(spool.endpoint)
     violations_before = len(ledger.violations)
 
@@ -395,7 +326,7 @@ def run_round(rnd, args, data_dir, log_path, ledger, rng):
     # Restart on the same data directory and verify.
     spool2 = Spoold(args.spoold, data_dir, log_path)
     t0 = time.monotonic()
-    spool2.start()
+    spool2.start(banner=f"\n===== start {time.strftime('%H:%M:%S')} =====\n")
     restart_s = time.monotonic() - t0
     try:
         try:

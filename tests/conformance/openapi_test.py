@@ -24,7 +24,6 @@ any failure.
 import argparse
 import base64
 import binascii
-import ctypes
 import hashlib
 import json
 import os
@@ -32,10 +31,8 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 import urllib.error
@@ -45,6 +42,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import gen_openapi as gen  # noqa: E402
+import spoold_process  # noqa: E402
 
 OPENAPI_PATH = os.path.join(ROOT, "openapi.yaml")
 JSON_MEDIA = gen.JSON_MEDIA
@@ -391,14 +389,6 @@ def check_document(R, model):
 
 # ------------------------------------------------------------------------------ spoold
 
-def _set_parent_death_signal():
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-
-
 class Spoold:
     def __init__(self, binary, start_timeout=60):
         self.binary = os.path.abspath(binary)
@@ -406,17 +396,14 @@ class Spoold:
         self.dir = None
         self.proc = None
         self.log = None
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = spoold_process.free_port()
         self.endpoint = "http://127.0.0.1:%d" % self.port
 
     def start(self):
         if not os.access(self.binary, os.X_OK):
             raise RuntimeError("spoold not found or not executable: %s" % self.binary)
         # As root, spoold runs PostgreSQL as `postgres`, which must traverse the directory.
-        self.dir = tempfile.mkdtemp(prefix="spool-openapi-", dir="/tmp")
-        os.chmod(self.dir, 0o755)
+        self.dir = spoold_process.make_data_root("spool-openapi-")
         data = os.path.join(self.dir, "data")
         os.mkdir(data)
         os.chmod(data, 0o755)
@@ -424,7 +411,7 @@ class Spoold:
         cmd = [self.binary, "--data-dir", data, "--listen", "127.0.0.1:%d" % self.port]
         print("# starting: %s" % " ".join(cmd), flush=True)
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     preexec_fn=_set_parent_death_signal)
+                                     preexec_fn=spoold_process.parent_death_signal(signal.SIGTERM))
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

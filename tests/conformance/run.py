@@ -23,18 +23,18 @@ separated by ':'), SPOOL_AWS_CLI, SPOOL_NODE, SPOOL_NPM.
 """
 
 import argparse
-import ctypes
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import spoold_process  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NODE_DIR = os.path.join(HERE, "node")
@@ -57,22 +57,12 @@ class Outcome:
 # ------------------------------------------------------------------------ processes
 
 
-def _set_parent_death_signal():
-    """In the child before exec: SIGTERM when run.py dies, so no spoold is left behind
-    even if run.py is SIGKILLed (e.g. by ctest's timeout)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-
-
 def run_bounded(cmd, timeout, cwd=None, env=None):
     """Runs cmd in its own process group; returns (returncode or None on timeout, output).
     On timeout or any exception the whole group is killed."""
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True,
-                            preexec_fn=_set_parent_death_signal)
+                            preexec_fn=spoold_process.parent_death_signal(signal.SIGTERM))
     try:
         out, _ = proc.communicate(timeout=timeout)
         return proc.returncode, out.decode("utf-8", "replace")
@@ -96,12 +86,6 @@ def _kill_group(proc):
         pass
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Spoold:
     def __init__(self, binary, start_timeout):
         self.binary = os.path.abspath(binary)
@@ -119,17 +103,16 @@ class Spoold:
         if not os.access(self.binary, os.X_OK):
             raise RuntimeError("spoold not found or not executable: %s" % self.binary)
         # As root, spoold runs PostgreSQL as `postgres`, which must traverse the directory.
-        self.dir = tempfile.mkdtemp(prefix="spool-conformance-", dir="/tmp")
-        os.chmod(self.dir, 0o755)
+        self.dir = spoold_process.make_data_root("spool-conformance-")
         data_dir = os.path.join(self.dir, "data")
         os.mkdir(data_dir)
         os.chmod(data_dir, 0o755)
-        self.port = free_port()
+        self.port = spoold_process.free_port()
         self.log_file = open(os.path.join(self.dir, "spoold.log"), "wb")
         cmd = [self.binary, "--data-dir", data_dir, "--listen", "127.0.0.1:%d" % self.port]
         log("starting: %s" % " ".join(cmd))
         self.proc = subprocess.Popen(cmd, stdout=self.log_file, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, preexec_fn=_set_parent_death_signal)
+                                     stdin=subprocess.DEVNULL, preexec_fn=spoold_process.parent_death_signal(signal.SIGTERM))
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             code = self.proc.poll()

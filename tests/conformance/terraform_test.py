@@ -15,17 +15,18 @@ The last line printed is `N passed, M failed`.
 """
 
 import argparse
-import ctypes
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from spoold_process import Spoold  # noqa: E402
 
 SKIP = 77
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -126,69 +127,6 @@ def skip_or_fail(reason):
 
 
 # ---------------------------------------------------------------------------- spoold
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _die_with_parent():
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-class Spoold:
-    def __init__(self, binary, data_dir, log_path):
-        self.binary = binary
-        self.data_dir = data_dir
-        self.log_path = log_path
-        self.port = free_port()
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.proc = None
-
-    def start(self, timeout=90):
-        out = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [self.binary, "--data-dir", self.data_dir, "--listen", f"127.0.0.1:{self.port}"],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent)
-        out.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"spoold exited during start-up with {self.proc.returncode}:\n"
-                                   + self.output_tail())
-            try:
-                with urllib.request.urlopen(self.endpoint + "/ready", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except Exception:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"spoold not ready within {timeout} s:\n" + self.output_tail())
-
-    def stop(self):
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            log("spoold did not stop within 30 s of SIGTERM; killing it")
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-    def output_tail(self, lines=40):
-        try:
-            with open(self.log_path, "r", errors="replace") as f:
-                return "".join(f.readlines()[-lines:])
-        except OSError:
-            return ""
-
 
 # ------------------------------------------------------------------------- terraform
 

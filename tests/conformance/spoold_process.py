@@ -1,0 +1,104 @@
+"""A spoold child process for the conformance scripts (stdlib only).
+
+Loopback only; every wait is bounded. The child gets a parent-death signal, so a test
+killed by ctest's timeout never leaves a spoold (and its PostgreSQL) behind.
+"""
+
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+PR_SET_PDEATHSIG = 1
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def parent_death_signal(sig):
+    """A preexec_fn that makes the child receive `sig` when this process dies."""
+    def arm():
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+        except Exception:
+            pass
+    return arm
+
+
+def make_data_root(prefix):
+    """A fresh directory under /tmp that every user may traverse: as root, spoold runs
+    its PostgreSQL as `postgres`, which must reach the data directory."""
+    root = tempfile.mkdtemp(prefix=prefix, dir="/tmp")
+    os.chmod(root, 0o755)
+    return root
+
+
+class Spoold:
+    """spoold on --data-dir `data_dir`, output appended to `log_path`, on a port picked
+    once (so a restart keeps the endpoint)."""
+
+    def __init__(self, binary, data_dir, log_path):
+        self.binary = binary
+        self.data_dir = data_dir
+        self.log_path = log_path
+        self.port = free_port()
+        self.endpoint = "http://127.0.0.1:%d" % self.port
+        self.proc = None
+
+    def start(self, timeout=60, banner=None):
+        """Starts and waits until /ready answers 200; RuntimeError with the output's tail
+        if it exits or is not ready in time."""
+        with open(self.log_path, "ab") as out:
+            if banner:
+                out.write(banner.encode())
+                out.flush()
+            self.proc = subprocess.Popen(
+                [self.binary, "--data-dir", self.data_dir, "--listen", "127.0.0.1:%d" % self.port],
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                preexec_fn=parent_death_signal(signal.SIGKILL))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("spoold exited during start-up with %s:\n%s"
+                                   % (self.proc.returncode, self.output_tail()))
+            try:
+                with urllib.request.urlopen(self.endpoint + "/ready", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except Exception:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError("spoold not ready within %d s:\n%s" % (timeout, self.output_tail()))
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self, timeout=30):
+        """SIGTERM and wait; SIGKILL after `timeout`. Returns the exit code, or None when
+        it had to be killed (or was not running)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return None
+
+    def output_tail(self, lines=40):
+        try:
+            with open(self.log_path, "r", errors="replace") as f:
+                return "".join(f.readlines()[-lines:])
+        except OSError:
+            return ""
