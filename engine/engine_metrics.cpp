@@ -14,6 +14,9 @@ struct EngineMetrics::Families {
   prometheus::Family<prometheus::Counter>& received;
   prometheus::Family<prometheus::Counter>& deleted;
   prometheus::Family<prometheus::Counter>& expired;
+  prometheus::Family<prometheus::Counter>& deduplicated;
+  prometheus::Family<prometheus::Gauge>& groups_in_flight;
+  prometheus::Family<prometheus::Counter>& dead_lettered;
   prometheus::Family<prometheus::Gauge>& segment_bytes;
   prometheus::Family<prometheus::Histogram>& fsync;
   prometheus::Family<prometheus::Histogram>& group_commit;
@@ -43,6 +46,12 @@ EngineMetrics::EngineMetrics(std::shared_ptr<prometheus::Registry> registry, siz
       counter_family(r, "spool_queue_messages_received_total", "Messages handed out by receives"),
       counter_family(r, "spool_queue_messages_deleted_total", "Messages deleted by consumers"),
       counter_family(r, "spool_queue_messages_expired_total", "Messages dropped by the retention period"),
+      counter_family(r, "spool_queue_messages_deduplicated_total",
+                     "FIFO sends accepted as duplicates within the deduplication window"),
+      gauge_family(r, "spool_queue_fifo_groups_in_flight",
+                   "FIFO message groups with a message in flight (their later messages wait)"),
+      counter_family(r, "spool_queue_messages_dead_lettered_total",
+                     "Messages moved to a dead-letter queue after maxReceiveCount receives"),
       gauge_family(r, "spool_storage_segment_bytes", "Bytes in a shard's segment files"),
       prometheus::BuildHistogram().Name("spool_storage_fsync_seconds").Help("fdatasync latency of segment files").Register(r),
       prometheus::BuildHistogram()
@@ -70,6 +79,8 @@ std::shared_ptr<QueueSeries> EngineMetrics::add_queue(const std::string& account
   s->received = &families_->received.Add(labels);
   s->deleted = &families_->deleted.Add(labels);
   s->expired = &families_->expired.Add(labels);
+  s->deduplicated = &families_->deduplicated.Add(labels);
+  s->groups_in_flight = &families_->groups_in_flight.Add(labels);
   s->visible = &families_->messages.Add(with("state", "visible"));
   s->in_flight = &families_->messages.Add(with("state", "in_flight"));
   s->delayed = &families_->messages.Add(with("state", "delayed"));
@@ -90,6 +101,8 @@ void EngineMetrics::drop_queue(const std::shared_ptr<QueueSeries>& s) {
   families_->received.Remove(s->received);
   families_->deleted.Remove(s->deleted);
   families_->expired.Remove(s->expired);
+  families_->deduplicated.Remove(s->deduplicated);
+  families_->groups_in_flight.Remove(s->groups_in_flight);
   families_->messages.Remove(s->visible);
   families_->messages.Remove(s->in_flight);
   families_->messages.Remove(s->delayed);
@@ -109,6 +122,18 @@ ShardSeries EngineMetrics::add_shard(uint32_t shard) {
       labels, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096});
   s.segment_bytes = &families_->segment_bytes.Add(labels);
   return s;
+}
+
+void EngineMetrics::count_dead_lettered(const std::string& account_id, const std::string& queue,
+                                        const std::string& dead_letter_queue) {
+  std::lock_guard lock(mutex_);
+  // Bounded like the queue series: pairs of labelled queues only.
+  bool overflow = labelled_ >= max_queues_;
+  families_->dead_lettered
+      .Add({{"account", overflow ? "_other" : account_id},
+            {"queue", overflow ? "_other" : queue},
+            {"dead_letter_queue", overflow ? "_other" : dead_letter_queue}})
+      .Increment();
 }
 
 void EngineMetrics::count(prometheus::Counter* counter, uint64_t n) {

@@ -6,6 +6,9 @@
 //   spool_queue_messages{account,queue,state=visible|in_flight|delayed}  gauge
 //   spool_queue_oldest_message_age_seconds{account,queue}                 gauge
 //   spool_queue_messages_{sent,received,deleted,expired}_total{account,queue} counters
+//   spool_queue_messages_deduplicated_total{account,queue}                counter (FIFO)
+//   spool_queue_fifo_groups_in_flight{account,queue}                      gauge (FIFO)
+//   spool_queue_messages_dead_lettered_total{account,queue,dead_letter_queue} counter
 //   spool_storage_segment_bytes{shard}                                    gauge
 //   spool_storage_fsync_seconds{shard}                                    histogram
 //   spool_storage_group_commit_frames{shard}                              histogram
@@ -34,6 +37,8 @@ struct QueueSeries {
   prometheus::Counter* received = nullptr;
   prometheus::Counter* deleted = nullptr;
   prometheus::Counter* expired = nullptr;
+  prometheus::Counter* deduplicated = nullptr;
+  prometheus::Gauge* groups_in_flight = nullptr;
   prometheus::Gauge* visible = nullptr;
   prometheus::Gauge* in_flight = nullptr;
   prometheus::Gauge* delayed = nullptr;
@@ -55,6 +60,9 @@ class EngineMetrics {
   std::shared_ptr<QueueSeries> add_queue(const std::string& account_id, const std::string& name);
   void drop_queue(const std::shared_ptr<QueueSeries>& series);
   ShardSeries add_shard(uint32_t shard);
+  // A message moved from `queue` to its dead-letter queue.
+  void count_dead_lettered(const std::string& account_id, const std::string& queue,
+                           const std::string& dead_letter_queue);
 
   static void count(prometheus::Counter* counter, uint64_t n);
   static void set(prometheus::Gauge* gauge, double value);

@@ -38,18 +38,38 @@ Status validate_tags(const std::map<std::string, std::string>& tags) {
 
 }  // namespace
 
-Status QueueEngine::check_dead_letter_target(const std::string& account_id,
+Status QueueEngine::check_dead_letter_target(const std::string& account_id, const std::string& source_name,
                                              const std::map<std::string, std::string>& attributes) const {
   auto it = attributes.find("RedrivePolicy");
   if (it == attributes.end() || it->second.empty()) return Status();
   auto policy = parse_redrive_policy(it->second);
   if (!policy || !policy->has_value()) return policy.status();
+  auto invalid = [&it](const std::string& reason) {
+    return Status(Errc::kInvalidArgument,
+                  "Value " + it->second + " for parameter RedrivePolicy is invalid. Reason: " + reason);
+  };
   auto target = parse_queue_arn((*policy)->dead_letter_target_arn);
   // Only the owner's own queues can be dead-letter targets (as in SQS).
-  if (!target || target->account != account_id || !find_queue(target->account, target->name)) {
-    return Status(Errc::kInvalidArgument, "Value " + it->second +
-                                              " for parameter RedrivePolicy is invalid. Reason: Dead letter target "
-                                              "does not exist.");
+  if (!target || target->account != account_id) return invalid("Dead letter target does not exist.");
+  auto dlq = find_queue(target->account, target->name);
+  if (!dlq) return invalid("Dead letter target does not exist.");
+  if (target->name == source_name) return invalid("A queue cannot be its own dead letter queue.");
+  // The target's RedriveAllowPolicy decides which sources may use it.
+  auto allow = (*dlq)->attributes.find("RedriveAllowPolicy");
+  if (allow == (*dlq)->attributes.end()) return Status();
+  auto allowed = parse_redrive_allow_policy(allow->second);
+  if (!allowed || !allowed->has_value()) return Status();
+  const RedriveAllowPolicy& a = **allowed;
+  bool permitted = a.permission == RedrivePermission::kAllowAll;
+  if (a.permission == RedrivePermission::kByQueue) {
+    for (const std::string& arn : a.source_queue_arns) {
+      auto source = parse_queue_arn(arn);
+      if (source && source->account == account_id && source->name == source_name) permitted = true;
+    }
+  }
+  if (!permitted) {
+    return invalid("Queue " + (*policy)->dead_letter_target_arn +
+                   " does not allow this queue to use it as a dead-letter queue (RedriveAllowPolicy).");
   }
   return Status();
 }
@@ -62,6 +82,15 @@ ShardQueueSettings shard_settings(const QueueMeta& meta) {
   out.visibility_timeout_ms = int64_t{s.visibility_timeout_seconds} * 1000;
   out.retention_ms = int64_t{s.retention_seconds} * 1000;
   out.delay_ms = int64_t{s.delay_seconds} * 1000;
+  out.fifo = meta.is_fifo;
+  out.dedupe_per_group = s.dedup_scope_message_group;
+  if (s.redrive) {
+    // Validated when set: the target is a queue of the same account.
+    if (auto target = parse_queue_arn(s.redrive->dead_letter_target_arn)) {
+      out.dead_letter_queue = target->name;
+      out.max_receive_count = static_cast<uint32_t>(s.redrive->max_receive_count);
+    }
+  }
   return out;
 }
 
@@ -70,6 +99,9 @@ QueueEngine::QueueEngine(QueueEngineOptions options, Catalog& catalog)
 
 QueueEngine::~QueueEngine() {
   if (catalog_thread_) catalog_thread_->stop();
+  // Shards post to each other (dead-letter moves): stop all, then close all logs.
+  for (auto& shard : shards_) shard->stop();
+  for (auto& shard : shards_) shard->close_log();
   shards_.clear();
 }
 
@@ -100,6 +132,14 @@ Result<std::unique_ptr<QueueEngine>> QueueEngine::open(QueueEngineOptions option
     so.repair = engine->options_.repair;
     so.clock = engine->options_.clock;
     so.metrics = engine->options_.metrics;
+    QueueEngine* self = engine.get();
+    so.dead_letter = [self](const std::string& account_id, const std::string& queue_name, EnqueueRecord record,
+                            std::function<void(Status)> done) {
+      auto dlq = self->find_queue(account_id, queue_name);
+      if (!dlq) return done(dlq.error());
+      self->shard_of(**dlq).enqueue_moved((*dlq)->queue_id, std::move(record),
+                                          [done = std::move(done)](Result<SentMessage> sent) { done(sent.status()); });
+    };
     auto shard = Shard::open(so, per_shard[static_cast<size_t>(i)]);
     if (!shard) return Status(shard.error().code(), "shard " + std::to_string(i) + ": " + shard.error().message());
     engine->shards_.push_back(std::move(*shard));
@@ -110,6 +150,7 @@ Result<std::unique_ptr<QueueEngine>> QueueEngine::open(QueueEngineOptions option
 
 void QueueEngine::publish(QueueMetaPtr meta) {
   std::lock_guard lock(directory_mutex_);
+  by_id_[meta->queue_id] = meta;
   directory_[{meta->account_id, meta->name}] = std::move(meta);
 }
 
@@ -117,6 +158,26 @@ void QueueEngine::unpublish(const QueueMeta& meta) {
   std::lock_guard lock(directory_mutex_);
   auto it = directory_.find({meta.account_id, meta.name});
   if (it != directory_.end() && it->second->queue_id == meta.queue_id) directory_.erase(it);
+  by_id_.erase(meta.queue_id);
+}
+
+QueueMetaPtr QueueEngine::find_queue_by_id(uint64_t queue_id) const {
+  std::lock_guard lock(directory_mutex_);
+  auto it = by_id_.find(queue_id);
+  return it == by_id_.end() ? nullptr : it->second;
+}
+
+std::vector<QueueMetaPtr> QueueEngine::dead_letter_sources(const QueueMeta& dlq) const {
+  std::vector<QueueMetaPtr> out;
+  for (const QueueMetaPtr& q : list_queues(dlq.account_id, "")) {
+    auto policy = q->attributes.find("RedrivePolicy");
+    if (policy == q->attributes.end()) continue;
+    auto parsed = parse_redrive_policy(policy->second);
+    if (!parsed || !parsed->has_value()) continue;
+    auto target = parse_queue_arn((*parsed)->dead_letter_target_arn);
+    if (target && target->account == dlq.account_id && target->name == dlq.name) out.push_back(q);
+  }
+  return out;
 }
 
 Result<QueueMetaPtr> QueueEngine::find_queue(const std::string& account_id, const std::string& name) const {
@@ -151,7 +212,7 @@ void QueueEngine::create_queue(CreateQueueCommand command, std::function<void(Re
     return;
   }
   catalog_thread_->post([this, command = std::move(command), is_fifo, done = std::move(done)]() mutable {
-    if (Status dlq = check_dead_letter_target(command.account_id, command.attributes); !dlq.ok()) {
+    if (Status dlq = check_dead_letter_target(command.account_id, command.name, command.attributes); !dlq.ok()) {
       done(dlq);
       return;
     }
@@ -246,7 +307,7 @@ void QueueEngine::set_queue_attributes(QueueMetaPtr queue, std::map<std::string,
   update_on_catalog_thread(
       queue,
       [this, attributes = std::move(attributes)](QueueMeta& meta) {
-        if (Status dlq = check_dead_letter_target(meta.account_id, attributes); !dlq.ok()) return dlq;
+        if (Status dlq = check_dead_letter_target(meta.account_id, meta.name, attributes); !dlq.ok()) return dlq;
         for (const auto& [name, value] : attributes) {
           if ((name == "RedrivePolicy" || name == "RedriveAllowPolicy" || name == "Policy") && value.empty()) {
             meta.attributes.erase(name);

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/clock.h"
@@ -66,6 +67,10 @@ class QueueEngine {
   Result<QueueMetaPtr> find_queue(const std::string& account_id, const std::string& name) const;
   // The account's live queues whose names start with `prefix`, sorted by name.
   std::vector<QueueMetaPtr> list_queues(const std::string& account_id, const std::string& prefix) const;
+  // The live queue with that id, or nullptr.
+  QueueMetaPtr find_queue_by_id(uint64_t queue_id) const;
+  // The live queues whose RedrivePolicy targets `dlq`, sorted by name.
+  std::vector<QueueMetaPtr> dead_letter_sources(const QueueMeta& dlq) const;
 
   Shard& shard_of(const QueueMeta& queue) { return *shards_[queue.shard]; }
   size_t shard_count() const { return shards_.size(); }
@@ -75,8 +80,9 @@ class QueueEngine {
   QueueEngine(QueueEngineOptions options, Catalog& catalog);
   void publish(QueueMetaPtr meta);
   void unpublish(const QueueMeta& meta);
-  // A RedrivePolicy's target must be a live queue of the same account.
-  Status check_dead_letter_target(const std::string& account_id,
+  // A RedrivePolicy's target must be a live queue of the same account, other than the
+  // source, whose RedriveAllowPolicy admits the source.
+  Status check_dead_letter_target(const std::string& account_id, const std::string& source_name,
                                   const std::map<std::string, std::string>& attributes) const;
   void update_on_catalog_thread(QueueMetaPtr queue, std::function<Status(QueueMeta&)> change,
                                 std::function<void(Status)> done);
@@ -86,6 +92,7 @@ class QueueEngine {
   std::vector<std::unique_ptr<Shard>> shards_;
   mutable std::mutex directory_mutex_;
   std::map<std::pair<std::string, std::string>, QueueMetaPtr> directory_;  // (account, name)
+  std::unordered_map<uint64_t, QueueMetaPtr> by_id_;
   // Runs blocking catalog calls, one at a time (which also serializes queue creation).
   std::unique_ptr<Executor> catalog_thread_;
 };

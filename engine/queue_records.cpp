@@ -97,11 +97,15 @@ Result<EnqueueHeader> decode_enqueue_header(std::string_view payload) {
   Reader in(payload);
   EnqueueHeader h;
   h.queue_id = in.u64();
-  in.skip(16);
+  h.message_id = in.raw(16);
   h.sent_ms = static_cast<int64_t>(in.u64());
   h.visible_at_ms = static_cast<int64_t>(in.u64());
   h.first_receive_ms = static_cast<int64_t>(in.u64());
   h.receive_count = in.u32();
+  h.origin_queue_id = in.u64();
+  in.skip(32);  // the two MD5s
+  h.group_id = in.bytes16();
+  h.dedupe_id = in.bytes16();
   if (!in.ok()) return corrupt("ENQUEUE");
   return h;
 }

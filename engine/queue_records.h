@@ -81,13 +81,18 @@ std::string encode_purge(uint64_t queue_id, uint64_t up_to_seq);
 std::string encode_queue_drop(uint64_t queue_id);
 
 Result<EnqueueRecord> decode_enqueue(std::string_view payload);
-// Only the fields replay needs, without copying body and attributes.
+// Only the fields replay needs, without copying body and attributes. The views point
+// into the payload.
 struct EnqueueHeader {
   uint64_t queue_id = 0;
+  std::string_view message_id;
   int64_t sent_ms = 0;
   int64_t visible_at_ms = 0;
   int64_t first_receive_ms = 0;
   uint32_t receive_count = 0;
+  uint64_t origin_queue_id = 0;
+  std::string_view group_id;
+  std::string_view dedupe_id;
 };
 Result<EnqueueHeader> decode_enqueue_header(std::string_view payload);
 Status decode_receive(std::string_view payload, uint64_t* queue_id, std::vector<ReceiveItem>* items);

@@ -28,47 +28,134 @@ void StoredMessage::set_first_receive_ms(int64_t ms) {
   first_receive_delta_ms = static_cast<uint32_t>(delta + 1);
 }
 
-void QueueState::make_ready(uint64_t seq, StoredMessage& m) {
-  if (m.queued_ready) return;
-  m.queued_ready = true;
-  ready_.push_back(seq);
+// --- FIFO groups -------------------------------------------------------------------
+
+uint32_t QueueState::group_slot(std::string_view id) {
+  auto it = group_slots_.find(std::string(id));
+  if (it != group_slots_.end()) return it->second;
+  uint32_t slot;
+  if (!free_groups_.empty()) {
+    slot = free_groups_.back();
+    free_groups_.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(groups_.size());
+    groups_.emplace_back();
+  }
+  groups_[slot].id = std::string(id);
+  group_slots_.emplace(groups_[slot].id, slot);
+  return slot;
+}
+
+bool QueueState::can_deliver(const Group& g) const {
+  if (g.in_flight > 0 || g.seqs.empty()) return false;
+  auto it = messages_.find(g.seqs.front());
+  return it != messages_.end() && it->second.visible;
+}
+
+void QueueState::offer(uint32_t slot) {
+  Group& g = groups_[slot];
+  if (g.queued || !can_deliver(g)) return;
+  g.queued = true;
+  ready_groups_.push_back(slot);
+}
+
+void QueueState::release_if_idle(uint32_t slot) {
+  Group& g = groups_[slot];
+  if (g.queued || g.in_flight > 0 || !g.seqs.empty()) return;
+  group_slots_.erase(g.id);
+  g.id.clear();
+  g.id.shrink_to_fit();
+  free_groups_.push_back(slot);
+}
+
+void QueueState::adjust_in_flight(uint32_t slot, int delta) {
+  Group& g = groups_[slot];
+  if (delta > 0) {
+    if (g.in_flight++ == 0) ++groups_in_flight_;
+  } else if (g.in_flight > 0) {
+    if (--g.in_flight == 0) --groups_in_flight_;
+  }
+}
+
+// --- both orders ---------------------------------------------------------------------
+
+void QueueState::make_visible(uint64_t seq, StoredMessage& m) {
+  if (m.visible) return;
+  bool was_in_flight = m.in_flight();
+  m.visible = true;
   ++ready_count_;
+  if (!fifo_) {
+    ready_.push_back(seq);
+    return;
+  }
+  uint32_t slot = group_of_.at(seq);
+  if (was_in_flight) adjust_in_flight(slot, -1);
+  offer(slot);
 }
 
 void QueueState::hide(uint64_t seq, StoredMessage& m, int64_t visible_at_ms) {
-  if (m.queued_ready) {
-    // Its seq stays in the FIFO as a stale node; receive() skips it.
-    m.queued_ready = false;
+  if (m.visible) {
+    // Standard: its seq stays in the FIFO as a stale node; receive() skips it.
+    m.visible = false;
     --ready_count_;
   }
   m.visible_at_ms = visible_at_ms;
   timers_.emplace(visible_at_ms, seq);
 }
 
-void QueueState::add(uint64_t seq, StoredMessage message, int64_t now_ms) {
+void QueueState::add(uint64_t seq, StoredMessage message, int64_t now_ms, std::string_view group) {
   remove(seq);
-  message.queued_ready = false;
+  message.visible = false;
   StoredMessage& m = messages_[seq] = message;
   if (oldest_sent_ms_ == 0 || m.sent_ms() < oldest_sent_ms_) oldest_sent_ms_ = m.sent_ms();
+  if (fifo_) {
+    uint32_t slot = group_slot(group);
+    std::deque<uint64_t>& seqs = groups_[slot].seqs;
+    // Sends complete in seq order, so this is nearly always an append; replay of a
+    // RECEIVE re-files a head message, an insert near the front.
+    seqs.insert(std::upper_bound(seqs.begin(), seqs.end(), seq), seq);
+    group_of_[seq] = slot;
+    if (m.in_flight()) adjust_in_flight(slot, +1);
+  }
   if (m.visible_at_ms <= now_ms) {
-    make_ready(seq, m);
+    make_visible(seq, m);
   } else {
     if (m.receive_count == 0) ++delayed_count_;
     hide(seq, m, m.visible_at_ms);
   }
 }
 
-std::optional<FramePosition> QueueState::remove(uint64_t seq) {
-  auto it = messages_.find(seq);
-  if (it == messages_.end()) return std::nullopt;
+FramePosition QueueState::erase(std::unordered_map<uint64_t, StoredMessage>::iterator it) {
+  uint64_t seq = it->first;
   const StoredMessage& m = it->second;
-  if (m.queued_ready) {
+  if (m.visible) {
     --ready_count_;
   } else if (m.receive_count == 0) {
     --delayed_count_;
   }
+  if (fifo_) {
+    auto g = group_of_.find(seq);
+    uint32_t slot = g->second;
+    group_of_.erase(g);
+    std::deque<uint64_t>& seqs = groups_[slot].seqs;
+    auto at = std::lower_bound(seqs.begin(), seqs.end(), seq);
+    if (at != seqs.end() && *at == seq) seqs.erase(at);
+    if (m.in_flight()) adjust_in_flight(slot, -1);
+  }
   FramePosition position = m.position;
   messages_.erase(it);
+  return position;
+}
+
+std::optional<FramePosition> QueueState::remove(uint64_t seq) {
+  auto it = messages_.find(seq);
+  if (it == messages_.end()) return std::nullopt;
+  uint32_t slot = fifo_ ? group_of_.at(seq) : 0;
+  FramePosition position = erase(it);
+  if (fifo_) {
+    offer(slot);  // the next message may now lead the group
+    release_if_idle(slot);
+  }
   return position;
 }
 
@@ -83,36 +170,80 @@ void QueueState::promote(int64_t now_ms) {
     timers_.pop();
     auto it = messages_.find(seq);
     // A stale node: the message is gone, or its deadline moved since this node was pushed.
-    if (it == messages_.end() || it->second.visible_at_ms != deadline || it->second.queued_ready) continue;
+    if (it == messages_.end() || it->second.visible_at_ms != deadline || it->second.visible) continue;
     if (it->second.receive_count == 0) --delayed_count_;
-    make_ready(seq, it->second);
+    make_visible(seq, it->second);
   }
 }
 
+void QueueState::count_receive(uint64_t seq, StoredMessage& m, int64_t now_ms, int64_t visibility_ms) {
+  m.set_receive_count(uint32_t{m.receive_count} + 1);
+  if (m.first_receive_delta_ms == 0) m.set_first_receive_ms(now_ms);
+  hide(seq, m, now_ms + visibility_ms);
+  if (fifo_) adjust_in_flight(group_of_.at(seq), +1);
+}
+
 std::vector<PickedMessage> QueueState::receive(int max, int64_t now_ms, int64_t visibility_ms,
-                                               int64_t retention_ms,
-                                               std::vector<FramePosition>* expired) {
+                                               int64_t retention_ms, std::vector<FramePosition>* expired,
+                                               uint32_t max_receive_count) {
   promote(now_ms);
+  if (fifo_) return receive_fifo(max, now_ms, visibility_ms, retention_ms, expired, max_receive_count);
   std::vector<PickedMessage> picked;
   while (static_cast<int>(picked.size()) < max && !ready_.empty()) {
     uint64_t seq = ready_.front();
     ready_.pop_front();
     auto it = messages_.find(seq);
-    if (it == messages_.end() || !it->second.queued_ready) continue;  // stale
+    if (it == messages_.end() || !it->second.visible) continue;  // stale
     StoredMessage& m = it->second;
-    m.queued_ready = false;
-    --ready_count_;
     if (m.sent_ms() + retention_ms <= now_ms) {
-      expired->push_back(m.position);
-      messages_.erase(it);
+      expired->push_back(erase(it));
       continue;
     }
-    m.set_receive_count(uint32_t{m.receive_count} + 1);
-    if (m.first_receive_delta_ms == 0) m.set_first_receive_ms(now_ms);
-    hide(seq, m, now_ms + visibility_ms);
-    picked.push_back(PickedMessage{seq, m});
+    count_receive(seq, m, now_ms, visibility_ms);
+    picked.push_back(PickedMessage{seq, m, max_receive_count > 0 && m.receive_count > max_receive_count});
   }
   return picked;
+}
+
+std::vector<PickedMessage> QueueState::receive_fifo(int max, int64_t now_ms, int64_t visibility_ms,
+                                                    int64_t retention_ms, std::vector<FramePosition>* expired,
+                                                    uint32_t max_receive_count) {
+  std::vector<PickedMessage> picked;
+  while (static_cast<int>(picked.size()) < max && !ready_groups_.empty()) {
+    uint32_t slot = ready_groups_.front();
+    ready_groups_.pop_front();
+    groups_[slot].queued = false;
+    if (groups_[slot].in_flight == 0) {
+      // Consecutive visible messages from the head, in order.
+      size_t i = 0;
+      while (static_cast<int>(picked.size()) < max && i < groups_[slot].seqs.size()) {
+        uint64_t seq = groups_[slot].seqs[i];
+        auto it = messages_.find(seq);
+        if (it == messages_.end() || !it->second.visible) break;
+        StoredMessage& m = it->second;
+        if (m.sent_ms() + retention_ms <= now_ms) {
+          expired->push_back(erase(it));  // the next message moves up to index i
+          continue;
+        }
+        count_receive(seq, m, now_ms, visibility_ms);
+        bool dead = max_receive_count > 0 && m.receive_count > max_receive_count;
+        picked.push_back(PickedMessage{seq, m, dead});
+        ++i;
+        // A message on its way to the dead-letter queue still holds the group; what
+        // follows it is delivered by a later receive, in order.
+        if (dead) break;
+      }
+    }
+    offer(slot);  // only when nothing of it is in flight now (all expired, say)
+    release_if_idle(slot);
+  }
+  return picked;
+}
+
+void QueueState::refile(uint64_t seq, const StoredMessage& m, int64_t now_ms) {
+  std::string group;
+  if (fifo_) group = groups_[group_of_.at(seq)].id;
+  add(seq, m, now_ms, group);
 }
 
 void QueueState::set_received(uint64_t seq, uint32_t receive_count, int64_t visible_at_ms,
@@ -123,7 +254,7 @@ void QueueState::set_received(uint64_t seq, uint32_t receive_count, int64_t visi
   m.set_receive_count(receive_count);
   m.set_first_receive_ms(first_receive_ms);
   m.visible_at_ms = visible_at_ms;
-  add(seq, m, now_ms);
+  refile(seq, m, now_ms);
 }
 
 void QueueState::set_visible_at(uint64_t seq, int64_t visible_at_ms, int64_t now_ms) {
@@ -131,12 +262,20 @@ void QueueState::set_visible_at(uint64_t seq, int64_t visible_at_ms, int64_t now
   if (it == messages_.end()) return;
   StoredMessage m = it->second;
   m.visible_at_ms = visible_at_ms;
-  add(seq, m, now_ms);
+  refile(seq, m, now_ms);
 }
 
-bool QueueState::has_visible(int64_t now_ms) {
+bool QueueState::has_deliverable(int64_t now_ms) {
   promote(now_ms);
-  return ready_count_ > 0;
+  if (!fifo_) return ready_count_ > 0;
+  while (!ready_groups_.empty()) {
+    uint32_t slot = ready_groups_.front();
+    if (can_deliver(groups_[slot])) return true;
+    ready_groups_.pop_front();
+    groups_[slot].queued = false;
+    release_if_idle(slot);
+  }
+  return false;
 }
 
 void QueueState::purge(uint64_t up_to_seq, std::vector<FramePosition>* removed) {
@@ -171,6 +310,7 @@ QueueCounters QueueState::counters(int64_t now_ms) {
   c.delayed = delayed_count_;
   c.in_flight = messages_.size() - ready_count_ - delayed_count_;
   c.oldest_sent_ms = messages_.empty() ? 0 : oldest_sent_ms_;
+  c.groups_in_flight = groups_in_flight_;
   return c;
 }
 

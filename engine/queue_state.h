@@ -1,14 +1,22 @@
 #pragma once
 
-// QueueState: one standard queue's messages in RAM — which are visible, in flight or
-// delayed — and the transitions between them. Bodies stay on disk; an entry holds the
-// frame position of the message's ENQUEUE record and its timing state.
+// QueueState: one queue's messages in RAM — which are visible, in flight or delayed —
+// and the transitions between them. Bodies stay on disk; an entry holds the frame
+// position of the message's ENQUEUE record and its timing state.
 //
 // A message is visible when visible_at <= now. Hidden messages are "in flight" once
-// received (receive_count > 0) and "delayed" before that. Visible messages wait in a
-// FIFO of seqs; hidden ones in a min-heap by visible_at that promote() drains. Both
-// structures are lazy: an entry removed or re-timed leaves a stale seq/heap node that is
-// skipped when met, which keeps every operation O(log n) without back-pointers.
+// received (receive_count > 0) and "delayed" before that. Hidden messages wait in a
+// min-heap by visible_at that promote() drains. The heap is lazy: a message removed or
+// re-timed leaves a stale node that is skipped when met, which keeps every operation
+// O(log n) without back-pointers.
+//
+// Two delivery orders:
+//  - standard: visible messages wait in a FIFO of seqs (also lazy), delivered in the
+//    order they became visible;
+//  - FIFO (SQS FIFO queues): messages belong to message groups, each an ordered list of
+//    seqs. A group can deliver when none of its messages is in flight and its head is
+//    visible; such groups wait in a FIFO of groups. A receive takes consecutive visible
+//    messages from the head of one group, then moves on to the next group.
 //
 // Pure logic, no I/O and no clock of its own (callers pass now_ms), so it is tested
 // deterministically. One caller at a time: in production, its shard's executor.
@@ -17,6 +25,8 @@
 #include <deque>
 #include <optional>
 #include <queue>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -33,7 +43,7 @@ struct StoredMessage {
   int64_t visible_at_ms = 0;
   uint32_t first_receive_delta_ms = 0;  // 1 + ms after sent_s*1000; 0: never received
   uint16_t receive_count = 0;           // saturates at 65535 (maxReceiveCount <= 1000)
-  bool queued_ready = false;            // its seq is in the ready FIFO
+  bool visible = false;                 // counted as visible (and, standard, queued)
 
   static StoredMessage make(FramePosition position, int64_t sent_ms, int64_t visible_at_ms,
                             int64_t first_receive_ms, uint32_t receive_count);
@@ -41,6 +51,7 @@ struct StoredMessage {
   int64_t first_receive_ms() const;
   void set_first_receive_ms(int64_t ms);
   void set_receive_count(uint32_t n) { receive_count = static_cast<uint16_t>(n > 65535 ? 65535 : n); }
+  bool in_flight() const { return !visible && receive_count > 0; }
 };
 static_assert(sizeof(StoredMessage) == 32);
 
@@ -51,39 +62,49 @@ struct QueueCounters {
   // Sent time of the oldest message as of the last expire() sweep (exact for sends since;
   // deletions refresh it at the next sweep). 0 when empty.
   int64_t oldest_sent_ms = 0;
+  // FIFO: message groups with a message in flight (their later messages wait).
+  uint64_t groups_in_flight = 0;
 };
 
 struct PickedMessage {
   uint64_t seq = 0;
   StoredMessage state;  // after the receive: new count, deadline, first receive
+  // The receive made the count exceed maxReceiveCount: the caller moves the message to
+  // its dead-letter queue instead of delivering it (it stays hidden meanwhile).
+  bool dead_letter = false;
 };
 
 class QueueState {
  public:
-  explicit QueueState(uint64_t queue_id) : queue_id_(queue_id) {}
+  explicit QueueState(uint64_t queue_id, bool fifo = false) : queue_id_(queue_id), fifo_(fifo) {}
 
   uint64_t queue_id() const { return queue_id_; }
+  bool fifo() const { return fifo_; }
   size_t size() const { return messages_.size(); }
 
-  // Adds a message (a durable send, or replay). Replaces an entry of the same seq.
-  void add(uint64_t seq, StoredMessage message, int64_t now_ms);
+  // Adds a message (a durable send, or replay). Replaces an entry of the same seq. A FIFO
+  // queue files it under `group` (in seq order); a standard queue ignores `group`.
+  void add(uint64_t seq, StoredMessage message, int64_t now_ms, std::string_view group = {});
   // Removes a message; its frame position, for the log's liveness count. nullopt if absent.
   std::optional<FramePosition> remove(uint64_t seq);
   const StoredMessage* find(uint64_t seq) const;
 
-  // Takes up to `max` visible messages, hides them until now + visibility_ms and counts
-  // the receive. Messages past `retention_ms` are removed instead; their positions are
-  // appended to `expired`.
+  // Takes up to `max` deliverable messages, hides them until now + visibility_ms and
+  // counts the receive. Messages past `retention_ms` are removed instead; their
+  // positions are appended to `expired`. With max_receive_count > 0, a message whose
+  // count now exceeds it is picked with dead_letter set.
   std::vector<PickedMessage> receive(int max, int64_t now_ms, int64_t visibility_ms,
-                                     int64_t retention_ms, std::vector<FramePosition>* expired);
+                                     int64_t retention_ms, std::vector<FramePosition>* expired,
+                                     uint32_t max_receive_count = 0);
   // Sets the state recorded by a RECEIVE (replay, or re-applying our own). Absent: ignored.
   void set_received(uint64_t seq, uint32_t receive_count, int64_t visible_at_ms,
                     int64_t first_receive_ms, int64_t now_ms);
   // Moves the message's deadline (ChangeMessageVisibility, replay). Absent: ignored.
   void set_visible_at(uint64_t seq, int64_t visible_at_ms, int64_t now_ms);
 
-  // True when at least one message is visible at now_ms.
-  bool has_visible(int64_t now_ms);
+  // True when a receive at now_ms would return at least one message (standard: one is
+  // visible; FIFO: some group can deliver).
+  bool has_deliverable(int64_t now_ms);
   // Removes every message with seq <= up_to; their positions go to `removed`.
   void purge(uint64_t up_to_seq, std::vector<FramePosition>* removed);
   // Removes messages older than retention; their positions go to `expired`. O(n).
@@ -98,20 +119,51 @@ class QueueState {
   }
 
  private:
-  // Moves hidden messages whose deadline has passed to the ready FIFO.
+  struct Group {
+    std::string id;
+    std::deque<uint64_t> seqs;  // the group's messages, in seq (= send) order
+    uint32_t in_flight = 0;
+    bool queued = false;        // in ready_groups_
+  };
+
+  // Moves hidden messages whose deadline has passed to the visible state.
   void promote(int64_t now_ms);
   void hide(uint64_t seq, StoredMessage& m, int64_t visible_at_ms);
-  void make_ready(uint64_t seq, StoredMessage& m);
+  void make_visible(uint64_t seq, StoredMessage& m);
+  // Erases the entry and its group membership; no group is offered.
+  FramePosition erase(std::unordered_map<uint64_t, StoredMessage>::iterator it);
+  // Re-files a message with a new timing state, keeping its group.
+  void refile(uint64_t seq, const StoredMessage& m, int64_t now_ms);
+  std::vector<PickedMessage> receive_fifo(int max, int64_t now_ms, int64_t visibility_ms,
+                                          int64_t retention_ms, std::vector<FramePosition>* expired,
+                                          uint32_t max_receive_count);
+  void count_receive(uint64_t seq, StoredMessage& m, int64_t now_ms, int64_t visibility_ms);
+
+  // FIFO groups.
+  uint32_t group_slot(std::string_view id);
+  void adjust_in_flight(uint32_t slot, int delta);
+  bool can_deliver(const Group& g) const;
+  void offer(uint32_t slot);
+  void release_if_idle(uint32_t slot);
 
   using TimerNode = std::pair<int64_t, uint64_t>;  // (visible_at_ms, seq)
 
   uint64_t queue_id_;
+  bool fifo_;
   std::unordered_map<uint64_t, StoredMessage> messages_;
-  std::deque<uint64_t> ready_;
+  std::deque<uint64_t> ready_;  // standard only
   std::priority_queue<TimerNode, std::vector<TimerNode>, std::greater<TimerNode>> timers_;
-  uint64_t ready_count_ = 0;    // messages with queued_ready
+  uint64_t ready_count_ = 0;    // messages with `visible` set
   uint64_t delayed_count_ = 0;  // hidden and never received
   int64_t oldest_sent_ms_ = 0;
+
+  // FIFO only.
+  std::vector<Group> groups_;
+  std::vector<uint32_t> free_groups_;
+  std::unordered_map<std::string, uint32_t> group_slots_;
+  std::unordered_map<uint64_t, uint32_t> group_of_;  // seq -> slot
+  std::deque<uint32_t> ready_groups_;
+  uint64_t groups_in_flight_ = 0;
 };
 
 }  // namespace spool

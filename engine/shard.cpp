@@ -13,19 +13,6 @@ constexpr uint64_t kGaugesEveryTicks = 20;       // queue depth gauges: every se
 constexpr int64_t kPurgeCooldownMs = 60'000;
 constexpr int64_t kMaxVisibilityWindowMs = 12 * 3600 * 1000;  // since the first receive
 
-std::string uuid_text(std::string_view raw) {
-  std::string hex = hex_encode(raw);
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20, 12);
-}
-
-std::string new_message_id() {
-  std::string b = random_bytes(16);
-  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
-  return b;
-}
-
 // Entries that passed their own checks take the outcome of the record carrying them.
 void settle(std::vector<Status>& statuses, const Status& record_outcome) {
   for (Status& s : statuses) {
@@ -80,6 +67,7 @@ Result<std::unique_ptr<Shard>> Shard::open(ShardOptions options,
       shard->log_->add_live(p).ignore();
       ++live;
     });
+    q->dedupe.for_each_position([&](FramePosition p) { shard->log_->add_live(p).ignore(); });
   }
   const RecoveryReport& report = shard->log_->recovery_report();
   log_info("engine", "shard recovered",
@@ -92,11 +80,18 @@ Result<std::unique_ptr<Shard>> Shard::open(ShardOptions options,
 }
 
 Shard::~Shard() {
-  // Stop taking work first; then close the log, whose last completions may still try to
-  // post here (ignored once stopped); only then destroy the executor.
-  if (executor_) executor_->stop();
-  log_.reset();
+  stop();
+  close_log();
   executor_.reset();
+}
+
+void Shard::stop() {
+  if (executor_) executor_->stop();
+}
+
+void Shard::close_log() {
+  // Its last completions may still try to post to an executor (ignored once stopped).
+  log_.reset();
 }
 
 void Shard::replay(const LogRecordView& record, std::map<uint64_t, std::unique_ptr<Queue>>& queues) {
@@ -111,11 +106,21 @@ void Shard::replay(const LogRecordView& record, std::map<uint64_t, std::unique_p
       auto h = decode_enqueue_header(record.payload);
       if (!h) break;
       Queue* q = find_queue(h->queue_id);
-      if (q == nullptr || record.seq.value < q->purged_below) break;
+      if (q == nullptr) break;
+      if (q->settings.fifo && !h->dedupe_id.empty() && h->origin_queue_id == 0 &&
+          h->sent_ms + DedupeWindow::kWindowMs > now) {
+        // The window outlives purges and deletions, so it is rebuilt from every recent
+        // send. Nothing is pinned yet during replay: `released` is dropped.
+        std::vector<FramePosition> released;
+        q->dedupe.insert(DedupeWindow::key(q->settings.dedupe_per_group, h->group_id, h->dedupe_id),
+                         std::string(h->message_id), record.seq.value, record.position, h->sent_ms,
+                         /*durable=*/true, &released);
+      }
+      if (record.seq.value < q->purged_below) break;
       q->state.add(record.seq.value,
                    StoredMessage::make(record.position, h->sent_ms, h->visible_at_ms, h->first_receive_ms,
                                        h->receive_count),
-                   now);
+                   now, h->group_id);
       break;
     }
     case record_type::kReceive: {
@@ -218,6 +223,7 @@ void Shard::drop_queue(uint64_t queue_id, std::function<void(Status)> done) {
     }
     auto dead = std::make_shared<std::vector<FramePosition>>();
     q->state.purge(UINT64_MAX, dead.get());
+    q->dedupe.clear(dead.get());
     auto appended = log_->append(record_type::kQueueDrop, encode_queue_drop(queue_id),
                                  [this, dead, done](Status st) {
                                    if (st.ok()) mark_dead(*dead);
@@ -227,189 +233,31 @@ void Shard::drop_queue(uint64_t queue_id, std::function<void(Status)> done) {
   });
 }
 
-void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
-                 std::function<void(std::vector<Result<SentMessage>>)> done) {
-  executor_->post([this, queue_id, messages = std::move(messages), done = std::move(done)]() mutable {
-    struct Batch {
-      std::vector<Result<SentMessage>> results;
-      size_t remaining;
-      std::function<void(std::vector<Result<SentMessage>>)> done;
-    };
-    auto batch = std::make_shared<Batch>(
-        Batch{std::vector<Result<SentMessage>>(messages.size(), Result<SentMessage>(queue_gone())),
-              messages.size(), std::move(done)});
-    Queue* q = find(queue_id);
-    if (q == nullptr || messages.empty()) {
-      batch->done(std::move(batch->results));
-      return;
-    }
-    int64_t now = clock_.now_ms();
-    for (size_t i = 0; i < messages.size(); ++i) {
-      OutgoingMessage& m = messages[i];
-      EnqueueRecord r;
-      r.queue_id = queue_id;
-      r.message_id = new_message_id();
-      r.sent_ms = now;
-      r.visible_at_ms = now + m.delay_ms.value_or(q->settings.delay_ms);
-      r.md5_body = std::move(m.md5_body);
-      r.md5_attributes = std::move(m.md5_attributes);
-      r.trace_header = std::move(m.trace_header);
-      r.sender_id = std::move(m.sender_id);
-      r.attributes = std::move(m.attributes);
-      r.body = std::move(m.body);
-      auto placed = std::make_shared<AppendedFrame>();
-      StoredMessage stored = StoredMessage::make(FramePosition{}, r.sent_ms, r.visible_at_ms, 0, 0);
-      std::string id = uuid_text(r.message_id);
-      auto appended = log_->append(
-          record_type::kEnqueue, encode_enqueue(r),
-          [this, batch, i, queue_id, placed, stored, id](Status st) mutable {
-            // Hop to the executor: only it may touch queue state. It runs after the task
-            // that filled `placed`, since that task was already running there.
-            executor_->post([this, batch, i, queue_id, placed, stored, id, st]() mutable {
-              Queue* q = find(queue_id);
-              if (st.ok() && q != nullptr && placed->seq.value >= q->purged_below) {
-                stored.position = placed->position;
-                q->state.add(placed->seq.value, stored, clock_.now_ms());
-                batch->results[i] = SentMessage{id, placed->seq.value};
-                EngineMetrics::count(q->series->sent, 1);
-                serve_waiters(*q);
-              } else {
-                log_->mark_dead(placed->position).ignore();
-                batch->results[i] = st.ok() ? Result<SentMessage>(SentMessage{id, placed->seq.value})
-                                            : Result<SentMessage>(st);
-              }
-              if (--batch->remaining == 0) batch->done(std::move(batch->results));
-            });
-          });
-      if (!appended) {
-        batch->results[i] = appended.error();
-        if (--batch->remaining == 0) batch->done(std::move(batch->results));
-        continue;
-      }
-      *placed = *appended;
-      log_->add_live(placed->position).ignore();
-    }
-  });
-}
-
-void Shard::receive(uint64_t queue_id, ReceiveOptions options,
-                    std::function<void(Result<std::vector<DeliveredMessage>>)> done) {
-  executor_->post([this, queue_id, options, done = std::move(done)]() mutable {
-    Queue* q = find(queue_id);
-    if (q == nullptr) {
-      done(queue_gone());
-      return;
-    }
-    int64_t now = clock_.now_ms();
-    if (options.wait_ms > 0 && !q->state.has_visible(now)) {
-      uint64_t id = next_waiter_id_++;
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.wait_ms);
-      uint64_t timer = executor_->post_at(deadline, [this, queue_id, id] {
-        Queue* q = find(queue_id);
-        if (q == nullptr) return;
-        for (auto it = q->waiters.begin(); it != q->waiters.end(); ++it) {
-          if (it->id != id) continue;
-          auto expired = std::move(it->done);
-          q->waiters.erase(it);
-          expired(std::vector<DeliveredMessage>());
-          return;
-        }
-      });
-      q->waiters.push_back(Waiter{id, options, timer, std::move(done)});
-      return;
-    }
-    deliver(*q, options, std::move(done));
-  });
-}
-
-void Shard::deliver(Queue& q, const ReceiveOptions& options,
-                    std::function<void(Result<std::vector<DeliveredMessage>>)> done) {
-  int64_t now = clock_.now_ms();
-  if (q.state.counters(now).in_flight >= q.settings.max_in_flight) {
-    done(Status(Errc::kResourceExhausted, "Too many messages in flight (" +
-                                              std::to_string(q.settings.max_in_flight) + ")."));
-    return;
-  }
-  std::vector<FramePosition> expired;
-  std::vector<PickedMessage> picked =
-      q.state.receive(options.max_messages, now,
-                      options.visibility_timeout_ms.value_or(q.settings.visibility_timeout_ms),
-                      q.settings.retention_ms, &expired);
-  mark_dead(expired);
-  EngineMetrics::count(q.series->expired, expired.size());
-  if (picked.empty()) {
-    done(std::vector<DeliveredMessage>());
-    return;
-  }
-  EngineMetrics::count(q.series->received, picked.size());
-  std::vector<ReceiveItem> items;
-  auto delivered = std::make_shared<std::vector<DeliveredMessage>>();
-  auto positions = std::make_shared<std::vector<FramePosition>>();
-  for (const PickedMessage& p : picked) {
-    items.push_back(ReceiveItem{p.seq, p.state.receive_count, p.state.visible_at_ms,
-                                p.state.first_receive_ms()});
-    DeliveredMessage d;
-    d.receipt_handle = encode_receipt_handle({q.state.queue_id(), p.seq, p.state.receive_count}, options_.key);
-    d.receive_count = p.state.receive_count;
-    d.first_receive_ms = p.state.first_receive_ms();
-    delivered->push_back(std::move(d));
-    positions->push_back(p.state.position);
-  }
-  // Bodies are read on the log's completion thread once the RECEIVE is durable: the
-  // executor never waits on a disk read.
-  auto appended = log_->append(
-      record_type::kReceive, encode_receive(q.state.queue_id(), items),
-      [this, delivered, positions, done](Status st) {
-        if (!st.ok()) {
-          done(st);
-          return;
-        }
-        std::vector<DeliveredMessage> out;
-        for (size_t i = 0; i < positions->size(); ++i) {
-          auto frame = log_->read((*positions)[i]);
-          if (!frame) continue;  // deleted (and collected) meanwhile through an older handle
-          auto record = decode_enqueue(frame->payload);
-          if (!record) {
-            log_error("engine", "unreadable ENQUEUE record", {{"shard", options_.shard_id}});
-            continue;
-          }
-          (*delivered)[i].record = std::move(*record);
-          out.push_back(std::move((*delivered)[i]));
-        }
-        done(std::move(out));
-      });
-  if (!appended) done(appended.error());
-}
-
-void Shard::serve_waiters(Queue& q) {
-  int64_t now = clock_.now_ms();
-  while (!q.waiters.empty() && q.state.has_visible(now)) {
-    Waiter w = std::move(q.waiters.front());
-    q.waiters.pop_front();
-    executor_->cancel(w.timer_id);
-    deliver(q, w.options, std::move(w.done));
-  }
-}
-
 void Shard::tick() {
   ++ticks_;
-  bool sweep = ticks_ % kSweepEveryTicks == 0;
+  bool sweep_now = ticks_ % kSweepEveryTicks == 0;
   int64_t now = clock_.now_ms();
   for (auto& [id, q] : queues_) {
     if (!q->waiters.empty()) serve_waiters(*q);
-    if (sweep) {
-      std::vector<FramePosition> expired;
-      q->state.expire(now, q->settings.retention_ms, &expired);
-      mark_dead(expired);
-      EngineMetrics::count(q->series->expired, expired.size());
-    }
+    if (sweep_now) sweep(*q, now);
   }
   if (ticks_ % kGaugesEveryTicks == 0) publish_gauges();
-  if (sweep) {
+  if (sweep_now) {
     auto collected = log_->collect_garbage();
     if (!collected) log_warn("engine", "garbage collection failed", {{"error", collected.error().message()}});
   }
   executor_->post_at(std::chrono::steady_clock::now() + kTick, [this] { tick(); });
+}
+
+void Shard::sweep(Queue& q, int64_t now_ms) {
+  std::vector<FramePosition> expired;
+  q.state.expire(now_ms, q.settings.retention_ms, &expired);
+  EngineMetrics::count(q.series->expired, expired.size());
+  mark_dead(expired);
+  std::vector<FramePosition> released;
+  q.dedupe.expire(now_ms, &released);
+  mark_dead(released);
+  std::erase_if(q.attempts, [now_ms](const auto& a) { return a.second.expires_ms <= now_ms; });
 }
 
 void Shard::publish_gauges() {
@@ -419,6 +267,7 @@ void Shard::publish_gauges() {
     EngineMetrics::set(q->series->visible, static_cast<double>(c.visible));
     EngineMetrics::set(q->series->in_flight, static_cast<double>(c.in_flight));
     EngineMetrics::set(q->series->delayed, static_cast<double>(c.delayed));
+    if (q->settings.fifo) EngineMetrics::set(q->series->groups_in_flight, static_cast<double>(c.groups_in_flight));
     EngineMetrics::set(q->series->oldest_age,
                        c.oldest_sent_ms == 0 ? 0.0 : static_cast<double>(now - c.oldest_sent_ms) / 1000.0);
   }

@@ -8,6 +8,12 @@
 // durable (group commit). A sent message becomes receivable only once its ENQUEUE record
 // is durable, so nothing a crash could erase is ever handed out.
 //
+// FIFO queues (QueueState's FIFO order) also keep a DedupeWindow and the batches of
+// recent receives by ReceiveRequestAttemptId. A queue with a RedrivePolicy hands a
+// message that exceeds maxReceiveCount to ShardOptions::dead_letter (which enqueues it
+// durably in the dead-letter queue, maybe in another shard) and deletes it here only
+// once that succeeded: a crash between the two duplicates the message, never loses it.
+//
 // Threading: every public method is safe from any thread and returns at once; `done`
 // runs later on the shard's executor or on the log's completion thread, and must not
 // block. Destruction stops the executor (queued work runs first), then closes the log.
@@ -17,10 +23,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "engine/dedupe_window.h"
 #include "engine/engine_metrics.h"
 #include "engine/executor.h"
 #include "engine/queue_records.h"
@@ -37,8 +46,15 @@ struct ShardQueueSettings {
   int64_t visibility_timeout_ms = 30'000;
   int64_t retention_ms = 345'600'000;
   int64_t delay_ms = 0;
-  // Receives fail with kResourceExhausted (SQS OverLimit) at this many messages in flight.
+  // At this many messages in flight a standard queue's receives fail with
+  // kResourceExhausted (SQS OverLimit); a FIFO queue's return nothing.
   uint64_t max_in_flight = 120'000;
+  bool fifo = false;
+  bool dedupe_per_group = false;  // DeduplicationScope=messageGroup
+  // RedrivePolicy: the dead-letter queue (same account) and maxReceiveCount; empty name
+  // for none.
+  std::string dead_letter_queue;
+  uint32_t max_receive_count = 0;
 };
 
 // A validated message, ready to be written.
@@ -50,17 +66,20 @@ struct OutgoingMessage {
   std::string trace_header;
   std::string sender_id;
   std::optional<int64_t> delay_ms;  // absent: the queue's delay
+  std::string group_id;             // required on FIFO queues; optional on standard ones
+  std::string dedupe_id;            // FIFO: explicit or the body's SHA-256 (api decides)
 };
 
 struct SentMessage {
   std::string message_id;  // UUID text
-  uint64_t seq = 0;
+  uint64_t seq = 0;        // FIFO: the SequenceNumber (a duplicate reports the original's)
 };
 
 struct ReceiveOptions {
   int max_messages = 1;
   std::optional<int64_t> visibility_timeout_ms;  // absent: the queue's
   int64_t wait_ms = 0;                           // long poll; 0 answers at once
+  std::string attempt_id;                        // FIFO ReceiveRequestAttemptId, or empty
 };
 
 struct DeliveredMessage {
@@ -68,7 +87,13 @@ struct DeliveredMessage {
   std::string receipt_handle;
   uint32_t receive_count = 0;
   int64_t first_receive_ms = 0;
+  uint64_t seq = 0;  // FIFO SequenceNumber
 };
+
+// Enqueues a message that exceeded its source's maxReceiveCount in the dead-letter queue
+// `queue_name` of `account_id`; `done` (any thread) gets OK once it is durable there.
+using DeadLetterRoute = std::function<void(const std::string& account_id, const std::string& queue_name,
+                                           EnqueueRecord record, std::function<void(Status)> done)>;
 
 struct VisibilityChange {
   std::string receipt_handle;
@@ -84,6 +109,7 @@ struct ShardOptions {
   uint64_t segment_bytes = 64ull << 20;
   const Clock* clock = nullptr;  // must outlive the shard
   EngineMetrics* metrics = nullptr;  // optional; must outlive the shard
+  DeadLetterRoute dead_letter;       // optional; without it RedrivePolicy is not applied
 };
 
 class Shard {
@@ -104,6 +130,10 @@ class Shard {
   // One result per message, in order.
   void send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
             std::function<void(std::vector<Result<SentMessage>>)> done);
+  // Enqueues a message moved from another queue (dead-letter redrive, move tasks) as it
+  // was: same MessageId, sent time and attributes; receive count starts again at 0. No
+  // deduplication applies.
+  void enqueue_moved(uint64_t queue_id, EnqueueRecord record, std::function<void(Result<SentMessage>)> done);
   void receive(uint64_t queue_id, ReceiveOptions options,
                std::function<void(Result<std::vector<DeliveredMessage>>)> done);
   // One status per handle: OK also for a message already gone (SQS deletes idempotently).
@@ -114,6 +144,12 @@ class Shard {
   // kPurgeInProgress within 60 s of the previous purge.
   void purge(uint64_t queue_id, std::function<void(Status)> done);
   void counters(uint64_t queue_id, std::function<void(Result<QueueCounters>)> done);
+
+  // Shutdown in two steps for a set of shards that post to each other (dead-letter
+  // moves): stop() every shard's executor, then close_log() every log, then destroy.
+  // The destructor does both for a lone shard.
+  void stop();
+  void close_log();
 
   const RecoveryReport& recovery_report() const { return log_->recovery_report(); }
   SyncStats sync_stats() const { return log_->sync_stats(); }
@@ -126,26 +162,50 @@ class Shard {
     uint64_t timer_id;
     std::function<void(Result<std::vector<DeliveredMessage>>)> done;
   };
+  // A FIFO receive by ReceiveRequestAttemptId: a retry within five minutes gets the
+  // same messages and receipt handles while none of them changed.
+  struct Attempt {
+    int64_t expires_ms = 0;
+    std::vector<std::pair<uint64_t, uint32_t>> messages;  // (seq, receive count)
+  };
   struct Queue {
     Queue(uint64_t id, ShardQueueSettings s, std::shared_ptr<QueueSeries> m)
-        : state(id), settings(std::move(s)), series(std::move(m)) {}
+        : state(id, s.fifo), settings(std::move(s)), series(std::move(m)) {}
     QueueState state;
     ShardQueueSettings settings;
     std::shared_ptr<QueueSeries> series;  // never null (all-null pointers without metrics)
     std::deque<Waiter> waiters;
     int64_t last_purge_ms = 0;
     uint64_t purged_below = 0;  // sends below this seq that complete later were purged
+    DedupeWindow dedupe;        // FIFO only
+    std::unordered_map<std::string, Attempt> attempts;  // FIFO only
   };
+  struct SendBatch;
+  using Delivery = std::function<void(Result<std::vector<DeliveredMessage>>)>;
 
   Shard(ShardOptions options, std::unique_ptr<SegmentLog> log);
   void replay(const LogRecordView& record, std::map<uint64_t, std::unique_ptr<Queue>>& queues);
 
   // On the executor.
   Queue* find(uint64_t queue_id);
-  void deliver(Queue& q, const ReceiveOptions& options,
-               std::function<void(Result<std::vector<DeliveredMessage>>)> done);
+  // Appends the ENQUEUE of batch->results[index] (and remembers its dedupe key); once
+  // every frame of the batch is durable, finish_enqueues() files the messages, all in
+  // one executor task. seal() marks the end of the batch's appends.
+  void append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, size_t index, const EnqueueRecord& r,
+                      std::string dedupe_key);
+  void seal(uint64_t queue_id, const std::shared_ptr<SendBatch>& batch);
+  void finish_enqueues(uint64_t queue_id, const std::shared_ptr<SendBatch>& batch);
+  void deliver(Queue& q, const ReceiveOptions& options, Delivery done);
+  bool redeliver_attempt(Queue& q, const ReceiveOptions& options, Delivery& done);
+  // Reads the bodies of `delivered` (positions in the same order) on the log's
+  // completion thread once `record` is durable, then answers.
+  void answer_after(uint8_t record_type, std::string payload, std::vector<DeliveredMessage> delivered,
+                    std::vector<FramePosition> positions, Delivery done);
+  void move_to_dead_letter(Queue& q, const PickedMessage& picked);
+  void finish_dead_letter(uint64_t queue_id, uint64_t seq, uint32_t receive_count, const Status& moved);
   void serve_waiters(Queue& q);
   void tick();
+  void sweep(Queue& q, int64_t now_ms);
   void mark_dead(const std::vector<FramePosition>& positions);
   std::unique_ptr<Queue> make_queue(uint64_t id, ShardQueueSettings settings);
   void publish_gauges();

@@ -49,8 +49,8 @@ TEST(QueueState, DelayedMessagesCountAsDelayedUntilDue) {
   QueueCounters c = q.counters(kNow);
   EXPECT_EQ(c.delayed, 1u);
   EXPECT_EQ(c.visible, 0u);
-  EXPECT_FALSE(q.has_visible(kNow + 4999));
-  EXPECT_TRUE(q.has_visible(kNow + 5000));
+  EXPECT_FALSE(q.has_deliverable(kNow + 4999));
+  EXPECT_TRUE(q.has_deliverable(kNow + 5000));
   c = q.counters(kNow + 5000);
   EXPECT_EQ(c.delayed, 0u);
   EXPECT_EQ(c.visible, 1u);
@@ -125,7 +125,7 @@ TEST(QueueState, ReplayedReceiveSetsAbsoluteState) {
   c = q.counters(kNow);
   EXPECT_EQ(c.in_flight, 1u);
   EXPECT_EQ(c.visible, 0u);
-  EXPECT_TRUE(q.has_visible(kNow + 500));
+  EXPECT_TRUE(q.has_deliverable(kNow + 500));
 }
 
 TEST(QueueState, ManyMessagesDrainExactlyOnce) {

@@ -60,7 +60,7 @@ class ShardTest : public testing::Test {
   }
   Result<std::vector<DeliveredMessage>> receive(int max, int64_t visibility_ms = 30'000, int64_t wait_ms = 0) {
     std::promise<Result<std::vector<DeliveredMessage>>> p;
-    shard_->receive(kQueue, ReceiveOptions{max, visibility_ms, wait_ms}, [&](auto r) { p.set_value(std::move(r)); });
+    shard_->receive(kQueue, ReceiveOptions{max, visibility_ms, wait_ms, {}}, [&](auto r) { p.set_value(std::move(r)); });
     return wait(p);
   }
   std::vector<Status> remove(std::vector<std::string> handles) {
@@ -140,7 +140,7 @@ TEST_F(ShardTest, EverythingSurvivesAReopen) {
 
 TEST_F(ShardTest, LongPollIsAnsweredBySend) {
   std::promise<Result<std::vector<DeliveredMessage>>> p;
-  shard_->receive(kQueue, ReceiveOptions{1, {}, 20'000}, [&](auto r) { p.set_value(std::move(r)); });
+  shard_->receive(kQueue, ReceiveOptions{1, {}, 20'000, {}}, [&](auto r) { p.set_value(std::move(r)); });
   auto f = p.get_future();
   EXPECT_EQ(f.wait_for(50ms), std::future_status::timeout);
   send({"wake"});

@@ -1,0 +1,83 @@
+#pragma once
+
+// DedupeWindow: a FIFO queue's memory of the deduplication ids it accepted in the last
+// five minutes. A send whose id is remembered is accepted without being enqueued and
+// answers with the original MessageId and SequenceNumber.
+//
+// The original may not be durable yet when its duplicate arrives; the duplicate must
+// not be acknowledged before it (a crash would lose the message whose id it reports),
+// so a pending entry collects waiters that settle() answers.
+//
+// Surviving kill -9: the window is rebuilt at replay from ENQUEUE frames sent within
+// the window, and each entry keeps its frame counted as live (the owner pins it with
+// the log's add_live) until the entry expires, so garbage collection cannot delete the
+// evidence of a recent send even after the message itself was deleted.
+//
+// Keys are the MessageDeduplicationId, prefixed by the MessageGroupId when the queue's
+// DeduplicationScope is messageGroup (see key()).
+//
+// Pure logic: no I/O, no clock (callers pass now_ms). One caller at a time.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "storage/log_types.h"
+
+namespace spool {
+
+class DedupeWindow {
+ public:
+  static constexpr int64_t kWindowMs = 5 * 60 * 1000;
+
+  struct Entry {
+    std::string message_id;  // 16 raw bytes
+    uint64_t seq = 0;
+    FramePosition position;  // the ENQUEUE frame, pinned while the entry lives
+    int64_t expires_ms = 0;
+    bool durable = false;
+    std::vector<std::function<void(Status)>> waiters;  // duplicates of a pending send
+  };
+
+  static std::string key(bool per_group, std::string_view group_id, std::string_view dedupe_id);
+
+  // The live entry for `key`, or nullptr (an entry past its window counts as absent).
+  Entry* find(const std::string& key, int64_t now_ms);
+  // Remembers an accepted send. `durable`: replay (already on disk) vs a new send. An
+  // expired entry it replaces releases its pinned position into `released`.
+  Entry& insert(const std::string& key, std::string message_id, uint64_t seq, FramePosition position,
+                int64_t sent_ms, bool durable, std::vector<FramePosition>* released);
+  // The send that created the entry `seq` under `key` completed with `outcome`: a
+  // durable entry answers its waiters OK; a failed one is forgotten (a retry may send
+  // again) and its waiters get the failure. Positions released by a failure go to
+  // `released`.
+  void settle(const std::string& key, uint64_t seq, const Status& outcome,
+              std::vector<FramePosition>* released);
+  // Forgets entries whose window has passed; their pinned positions go to `released`.
+  void expire(int64_t now_ms, std::vector<FramePosition>* released);
+  // Forgets everything (queue dropped); positions go to `released`.
+  void clear(std::vector<FramePosition>* released);
+
+  size_t size() const { return entries_.size(); }
+
+  template <class Fn>
+  void for_each_position(Fn&& fn) const {
+    for (const auto& [k, e] : entries_) fn(e.position);
+  }
+
+ private:
+  struct Expiry {
+    int64_t expires_ms;
+    std::string key;
+    uint64_t seq;
+  };
+  std::unordered_map<std::string, Entry> entries_;
+  std::deque<Expiry> by_expiry_;  // send order, so (nearly) expiry order
+};
+
+}  // namespace spool

@@ -1,0 +1,194 @@
+// Shard: sending — SendMessage(Batch), FIFO deduplication, and enqueueing messages moved
+// from other queues. A batch costs one executor hop after its frames are durable, not
+// one per message.
+
+#include <atomic>
+
+#include "common/random.h"
+#include "engine/shard.h"
+
+namespace spool {
+namespace {
+
+std::string uuid_text(std::string_view raw) {
+  std::string hex = hex_encode(raw);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+         hex.substr(20, 12);
+}
+
+std::string new_message_id() {
+  std::string b = random_bytes(16);
+  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
+  return b;
+}
+
+Status queue_gone() { return Status(Errc::kQueueNotFound, "The specified queue does not exist."); }
+
+}  // namespace
+
+struct Shard::SendBatch {
+  struct Frame {
+    size_t index = 0;  // into results
+    uint64_t seq = 0;
+    FramePosition position;
+    StoredMessage stored;
+    std::string id;          // MessageId as text
+    std::string group;
+    std::string dedupe_key;  // empty: not remembered
+    Status outcome;          // written by the log's completion thread
+  };
+
+  SendBatch(size_t n, std::function<void(std::vector<Result<SentMessage>>)> d)
+      : results(n, Result<SentMessage>(queue_gone())), done(std::move(d)) {
+    frames.reserve(n);  // completions index into it while it fills: no reallocation
+  }
+  void answer_one() {
+    if (--answers_pending == 0) done(std::move(results));
+  }
+
+  std::vector<Result<SentMessage>> results;
+  std::function<void(std::vector<Result<SentMessage>>)> done;
+  std::vector<Frame> frames;
+  // Frames not yet durable, plus one while the batch is still being appended, so the
+  // count can't reach zero early.
+  std::atomic<size_t> unsettled{1};
+  // Executor only: one for the frames, one per duplicate waiting on a pending original.
+  size_t answers_pending = 1;
+};
+
+void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
+                 std::function<void(std::vector<Result<SentMessage>>)> done) {
+  executor_->post([this, queue_id, messages = std::move(messages), done = std::move(done)]() mutable {
+    auto batch = std::make_shared<SendBatch>(messages.size(), std::move(done));
+    Queue* q = find(queue_id);
+    if (q == nullptr || messages.empty()) {
+      batch->answer_one();
+      return;
+    }
+    int64_t now = clock_.now_ms();
+    for (size_t i = 0; i < messages.size(); ++i) {
+      OutgoingMessage& m = messages[i];
+      std::string key;
+      if (q->settings.fifo) {
+        key = DedupeWindow::key(q->settings.dedupe_per_group, m.group_id, m.dedupe_id);
+        if (DedupeWindow::Entry* e = q->dedupe.find(key, now)) {
+          // Accepted, not enqueued: the answer names the original message.
+          EngineMetrics::count(q->series->deduplicated, 1);
+          SentMessage original{uuid_text(e->message_id), e->seq};
+          if (e->durable) {
+            batch->results[i] = original;
+            continue;
+          }
+          ++batch->answers_pending;
+          e->waiters.push_back([batch, i, original](Status st) {
+            batch->results[i] = st.ok() ? Result<SentMessage>(original) : Result<SentMessage>(st);
+            batch->answer_one();
+          });
+          continue;
+        }
+      }
+      EnqueueRecord r;
+      r.queue_id = queue_id;
+      r.message_id = new_message_id();
+      r.sent_ms = now;
+      r.visible_at_ms = now + m.delay_ms.value_or(q->settings.delay_ms);
+      r.md5_body = std::move(m.md5_body);
+      r.md5_attributes = std::move(m.md5_attributes);
+      r.group_id = std::move(m.group_id);
+      r.dedupe_id = std::move(m.dedupe_id);
+      r.trace_header = std::move(m.trace_header);
+      r.sender_id = std::move(m.sender_id);
+      r.attributes = std::move(m.attributes);
+      r.body = std::move(m.body);
+      append_enqueue(*q, batch, i, r, std::move(key));
+    }
+    seal(queue_id, batch);
+  });
+}
+
+void Shard::enqueue_moved(uint64_t queue_id, EnqueueRecord record,
+                          std::function<void(Result<SentMessage>)> done) {
+  executor_->post([this, queue_id, record = std::move(record), done = std::move(done)]() mutable {
+    auto batch = std::make_shared<SendBatch>(
+        1, [done = std::move(done)](std::vector<Result<SentMessage>> r) { done(std::move(r.front())); });
+    Queue* q = find(queue_id);
+    if (q == nullptr) {
+      batch->answer_one();
+      return;
+    }
+    record.queue_id = queue_id;
+    record.visible_at_ms = clock_.now_ms();
+    record.first_receive_ms = 0;
+    record.receive_count = 0;
+    append_enqueue(*q, batch, 0, record, std::string());
+    seal(queue_id, batch);
+  });
+}
+
+void Shard::append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, size_t index,
+                           const EnqueueRecord& r, std::string dedupe_key) {
+  size_t k = batch->frames.size();
+  SendBatch::Frame& f = batch->frames.emplace_back();
+  f.index = index;
+  f.id = uuid_text(r.message_id);
+  f.group = r.group_id;
+  f.stored = StoredMessage::make(FramePosition{}, r.sent_ms, r.visible_at_ms, 0, 0);
+  batch->unsettled.fetch_add(1);
+  uint64_t queue_id = q.state.queue_id();
+  auto appended = log_->append(record_type::kEnqueue, encode_enqueue(r), [this, batch, k, queue_id](Status st) {
+    batch->frames[k].outcome = st;
+    if (batch->unsettled.fetch_sub(1) == 1) {
+      executor_->post([this, batch, queue_id] { finish_enqueues(queue_id, batch); });
+    }
+  });
+  if (!appended) {
+    batch->results[index] = appended.error();
+    batch->frames.pop_back();  // no completion will come for it
+    batch->unsettled.fetch_sub(1);  // can't reach zero: the batch still holds one
+    return;
+  }
+  f.seq = appended->seq.value;
+  f.position = appended->position;
+  f.stored.position = appended->position;
+  log_->add_live(f.position).ignore();
+  if (!dedupe_key.empty()) {
+    std::vector<FramePosition> released;
+    q.dedupe.insert(dedupe_key, r.message_id, f.seq, f.position, r.sent_ms, /*durable=*/false, &released);
+    log_->add_live(f.position).ignore();  // the window's pin (DedupeWindow's header)
+    mark_dead(released);
+    f.dedupe_key = std::move(dedupe_key);
+  }
+}
+
+void Shard::seal(uint64_t queue_id, const std::shared_ptr<SendBatch>& batch) {
+  if (batch->unsettled.fetch_sub(1) == 1) finish_enqueues(queue_id, batch);
+}
+
+void Shard::finish_enqueues(uint64_t queue_id, const std::shared_ptr<SendBatch>& batch) {
+  Queue* q = find(queue_id);
+  int64_t now = clock_.now_ms();
+  std::vector<FramePosition> released;
+  uint64_t added = 0;
+  for (SendBatch::Frame& f : batch->frames) {
+    if (f.outcome.ok() && q != nullptr && f.seq >= q->purged_below) {
+      q->state.add(f.seq, f.stored, now, f.group);
+      batch->results[f.index] = SentMessage{f.id, f.seq};
+      ++added;
+    } else {
+      // Failed, or purged / dropped while being written: never receivable.
+      log_->mark_dead(f.position).ignore();
+      batch->results[f.index] =
+          f.outcome.ok() ? Result<SentMessage>(SentMessage{f.id, f.seq}) : Result<SentMessage>(f.outcome);
+    }
+    if (q != nullptr && !f.dedupe_key.empty()) q->dedupe.settle(f.dedupe_key, f.seq, f.outcome, &released);
+  }
+  mark_dead(released);
+  if (q != nullptr && added > 0) {
+    EngineMetrics::count(q->series->sent, added);
+    serve_waiters(*q);
+  }
+  batch->answer_one();
+}
+
+}  // namespace spool
