@@ -61,6 +61,13 @@ Result<QueueMetaPtr> resolve_queue(const ActionContext& ctx, const Json& request
 std::string queue_url_of(const ActionContext& ctx, const QueueMeta& queue);
 std::string queue_arn_of(const ActionContext& ctx, const QueueMeta& queue);
 
+// One page of queue URLs (`queues` sorted by name) under `member`, with MaxResults
+// (1..1000) and NextToken read from the request as ListQueues and
+// ListDeadLetterSourceQueues take them. NextToken is the hex of the last name returned:
+// opaque to clients, and stable while queues come and go between pages.
+Result<Json> page_of_queue_urls(const ActionContext& ctx, const Json& request,
+                                const std::vector<QueueMetaPtr>& queues, std::string_view member);
+
 // An empty response object, for actions without output.
 inline Json empty_response() { return Json::object(); }
 

@@ -1,5 +1,6 @@
 #include "api/actions/action.h"
 
+#include "common/random.h"
 #include "engine/queue_names.h"
 
 namespace spool {
@@ -92,6 +93,36 @@ std::string queue_url_of(const ActionContext& ctx, const QueueMeta& queue) {
 
 std::string queue_arn_of(const ActionContext& ctx, const QueueMeta& queue) {
   return queue_arn(ctx.config.region, queue.account_id, queue.name);
+}
+
+Result<Json> page_of_queue_urls(const ActionContext& ctx, const Json& request,
+                                const std::vector<QueueMetaPtr>& queues, std::string_view member) {
+  auto max_results = optional_int(request, "MaxResults", 1, 1000);
+  if (!max_results) return max_results.error();
+  std::string after;
+  if (auto token = optional_string(request, "NextToken")) {
+    if (!hex_decode(*token, &after) || after.empty()) {
+      return Status(Errc::kInvalidArgument, "Invalid NextToken value.");
+    }
+  }
+  size_t limit = static_cast<size_t>(max_results->value_or(1000));
+  Json urls = Json::array();
+  std::string last;
+  bool more = false;
+  for (const QueueMetaPtr& q : queues) {
+    if (!after.empty() && q->name <= after) continue;
+    if (urls.items().size() == limit) {
+      more = true;
+      break;
+    }
+    urls.push(Json::string(queue_url_of(ctx, *q)));
+    last = q->name;
+  }
+  Json out = Json::object();
+  if (!urls.items().empty()) out.set(std::string(member), std::move(urls));
+  // As SQS: a token only when MaxResults was given and more remain.
+  if (more && max_results->has_value()) out.set("NextToken", Json::string(hex_encode(last)));
+  return out;
 }
 
 }  // namespace spool

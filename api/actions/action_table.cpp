@@ -15,6 +15,7 @@ void delete_message_batch_action(const ActionContext&, const Json&, ActionDone);
 void delete_queue_action(const ActionContext&, const Json&, ActionDone);
 void get_queue_attributes_action(const ActionContext&, const Json&, ActionDone);
 void get_queue_url_action(const ActionContext&, const Json&, ActionDone);
+void list_dead_letter_source_queues_action(const ActionContext&, const Json&, ActionDone);
 void list_queue_tags_action(const ActionContext&, const Json&, ActionDone);
 void list_queues_action(const ActionContext&, const Json&, ActionDone);
 void purge_queue_action(const ActionContext&, const Json&, ActionDone);
@@ -28,8 +29,8 @@ void untag_queue_action(const ActionContext&, const Json&, ActionDone);
 
 namespace {
 
-// Sorted by name. Dead-letter listing and move tasks arrive with issue #5.
-constexpr std::array<std::pair<std::string_view, ActionHandler>, 19> kActions = {{
+// Sorted by name.
+constexpr std::array<std::pair<std::string_view, ActionHandler>, 20> kActions = {{
     {"AddPermission", add_permission_action},
     {"ChangeMessageVisibility", change_message_visibility_action},
     {"ChangeMessageVisibilityBatch", change_message_visibility_batch_action},
@@ -39,6 +40,7 @@ constexpr std::array<std::pair<std::string_view, ActionHandler>, 19> kActions = 
     {"DeleteQueue", delete_queue_action},
     {"GetQueueAttributes", get_queue_attributes_action},
     {"GetQueueUrl", get_queue_url_action},
+    {"ListDeadLetterSourceQueues", list_dead_letter_source_queues_action},
     {"ListQueueTags", list_queue_tags_action},
     {"ListQueues", list_queues_action},
     {"PurgeQueue", purge_queue_action},

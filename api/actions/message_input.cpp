@@ -3,10 +3,16 @@
 #include <algorithm>
 
 #include "common/random.h"
+#include "engine/fifo_ids.h"
 #include "engine/message_body.h"
 #include "engine/queue_attributes.h"
 
 namespace spool {
+
+std::string sequence_number(uint64_t seq) {
+  std::string digits = std::to_string(seq);
+  return std::string(digits.size() < 20 ? 20 - digits.size() : 0, '0') + digits;
+}
 
 Result<MessageAttributes> read_message_attributes(const Json& entry, std::string_view member) {
   MessageAttributes out;
@@ -63,6 +69,52 @@ Json message_attributes_json(const MessageAttributes& attributes) {
   return out;
 }
 
+namespace {
+
+constexpr std::string_view kNotForThisQueueType = "The request include parameter that is not valid for this queue type.";
+
+// MessageGroupId and MessageDeduplicationId, with SQS's rules for each queue type:
+// (group, dedupe id). A standard queue takes a group id (fair queues) but no
+// deduplication id; a FIFO queue needs a group id, and a deduplication id unless the
+// queue derives it from the body, and refuses a per-message delay.
+Result<std::pair<std::string, std::string>> read_fifo_ids(const QueueMeta& queue, const QueueSettings& settings,
+                                                          const Json& entry, const std::string& body,
+                                                          std::optional<int64_t> delay) {
+  std::optional<std::string> group = optional_string(entry, "MessageGroupId");
+  std::optional<std::string> dedupe = optional_string(entry, "MessageDeduplicationId");
+  if (group) {
+    Status st = validate_fifo_id("MessageGroupId", *group);
+    if (!st.ok()) return st;
+  }
+  if (dedupe) {
+    if (!queue.is_fifo) {
+      return Status(Errc::kInvalidArgument, "Value " + *dedupe +
+                                                " for parameter MessageDeduplicationId is invalid. Reason: " +
+                                                std::string(kNotForThisQueueType));
+    }
+    Status st = validate_fifo_id("MessageDeduplicationId", *dedupe);
+    if (!st.ok()) return st;
+  }
+  if (!queue.is_fifo) return std::make_pair(group.value_or(""), std::string());
+  if (!group) return Status(Errc::kMissingParameter, "The request must contain the parameter MessageGroupId.");
+  if (delay && *delay != 0) {
+    return Status(Errc::kInvalidArgument, "Value " + std::to_string(*delay) +
+                                              " for parameter DelaySeconds is invalid. Reason: " +
+                                              std::string(kNotForThisQueueType));
+  }
+  if (!dedupe) {
+    if (!settings.content_based_dedup) {
+      return Status(Errc::kInvalidArgument,
+                    "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId "
+                    "provided explicitly");
+    }
+    dedupe = content_deduplication_id(body);
+  }
+  return std::make_pair(std::move(*group), std::move(*dedupe));
+}
+
+}  // namespace
+
 Result<PreparedMessage> read_outgoing_message(const ActionContext& ctx, const QueueMeta& queue,
                                               const Json& entry) {
   auto body = required_string(entry, "MessageBody");
@@ -79,8 +131,10 @@ Result<PreparedMessage> read_outgoing_message(const ActionContext& ctx, const Qu
   if (!st.ok()) return st;
   auto delay = optional_int(entry, "DelaySeconds", 0, 900);
   if (!delay) return delay.error();
-
   QueueSettings settings = queue_settings(queue.attributes, queue.is_fifo);
+  auto ids = read_fifo_ids(queue, settings, entry, *body, *delay);
+  if (!ids) return ids.error();
+
   size_t size = message_size_bytes(*body, *attributes);
   if (size > static_cast<size_t>(settings.max_message_bytes)) {
     return Status(Errc::kInvalidArgument, "One or more parameters are invalid. Reason: Message must be shorter than " +
@@ -101,6 +155,8 @@ Result<PreparedMessage> read_outgoing_message(const ActionContext& ctx, const Qu
   p.message.attributes = std::move(*attributes);
   p.message.sender_id = ctx.access_key_id;
   if (*delay) p.message.delay_ms = **delay * 1000;
+  p.message.group_id = std::move(ids->first);
+  p.message.dedupe_id = std::move(ids->second);
   return p;
 }
 

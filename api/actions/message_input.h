@@ -19,6 +19,10 @@ struct PreparedMessage {
 Result<PreparedMessage> read_outgoing_message(const ActionContext& ctx, const QueueMeta& queue,
                                               const Json& entry);
 
+// A FIFO message's SequenceNumber as clients see it: decimal, 20 digits zero-padded
+// (SQS's are 20 digits too; clients treat them as opaque strings that sort).
+std::string sequence_number(uint64_t seq);
+
 // Message attributes of a request map {"name": {"DataType", "StringValue" | "BinaryValue"}}.
 Result<MessageAttributes> read_message_attributes(const Json& entry, std::string_view member);
 

@@ -8,8 +8,9 @@ namespace spool {
 namespace {
 
 constexpr std::string_view kSystemAttributes[] = {
-    "SenderId", "SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp",
-    "AWSTraceHeader"};
+    "SenderId",         "SentTimestamp",   "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp",
+    "SequenceNumber",   "MessageDeduplicationId", "MessageGroupId",   "AWSTraceHeader",
+    "DeadLetterQueueSourceArn"};
 
 bool wanted(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), "All") != names.end() ||
@@ -29,8 +30,8 @@ bool attribute_selected(const std::vector<std::string>& filters, const std::stri
   return false;
 }
 
-Json render(const DeliveredMessage& m, const std::vector<std::string>& system_names,
-            const std::vector<std::string>& attribute_filters) {
+Json render(const ActionContext& ctx, bool fifo, const DeliveredMessage& m,
+            const std::vector<std::string>& system_names, const std::vector<std::string>& attribute_filters) {
   const EnqueueRecord& r = m.record;
   Json out = Json::object();
   std::string id = hex_encode(r.message_id);
@@ -47,9 +48,22 @@ Json render(const DeliveredMessage& m, const std::vector<std::string>& system_na
     else if (name == "SentTimestamp") value = std::to_string(r.sent_ms);
     else if (name == "ApproximateReceiveCount") value = std::to_string(m.receive_count);
     else if (name == "ApproximateFirstReceiveTimestamp") value = std::to_string(m.first_receive_ms);
-    else if (name == "AWSTraceHeader") {
+    else if (name == "SequenceNumber") {
+      if (!fifo) continue;
+      value = sequence_number(m.seq);
+    } else if (name == "MessageDeduplicationId") {
+      if (!fifo) continue;
+      value = r.dedupe_id;
+    } else if (name == "MessageGroupId") {
+      if (r.group_id.empty()) continue;  // standard queues carry one only when sent with it
+      value = r.group_id;
+    } else if (name == "AWSTraceHeader") {
       if (r.trace_header.empty()) continue;
       value = r.trace_header;
+    } else if (name == "DeadLetterQueueSourceArn") {
+      QueueMetaPtr source = r.origin_queue_id == 0 ? nullptr : ctx.engine.find_queue_by_id(r.origin_queue_id);
+      if (source == nullptr) continue;  // not moved here, or its source was deleted since
+      value = queue_arn_of(ctx, *source);
     }
     attributes.set(std::string(name), Json::string(value));
   }
@@ -71,9 +85,6 @@ Json render(const DeliveredMessage& m, const std::vector<std::string>& system_na
 void receive_message_action(const ActionContext& ctx, const Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
-  if ((*queue)->is_fifo) {
-    return done(Status(Errc::kUnsupported, "FIFO queues do not deliver messages yet."));  // TODO(#5)
-  }
   auto max = optional_int(request, "MaxNumberOfMessages", 1, 10);
   if (!max) return done(max.error());
   auto visibility = optional_int(request, "VisibilityTimeout", 0, 43200);
@@ -86,6 +97,14 @@ void receive_message_action(const ActionContext& ctx, const Json& request, Actio
   if (!new_names) return done(new_names.error());
   auto filters = string_list(request, "MessageAttributeNames");
   if (!filters) return done(filters.error());
+  std::optional<std::string> attempt = optional_string(request, "ReceiveRequestAttemptId");
+  if (attempt && (attempt->empty() || attempt->size() > 128 ||
+                  !std::all_of(attempt->begin(), attempt->end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; }))) {
+    return done(Status(Errc::kInvalidArgument, "Value " + *attempt +
+                                                   " for parameter ReceiveRequestAttemptId is invalid. Reason: "
+                                                   "ReceiveRequestAttemptId can only include alphanumeric and "
+                                                   "punctuation characters. 1 to 128 in length."));
+  }
   std::vector<std::string> system_names = std::move(*old_names);
   system_names.insert(system_names.end(), new_names->begin(), new_names->end());
 
@@ -95,15 +114,17 @@ void receive_message_action(const ActionContext& ctx, const Json& request, Actio
   int64_t wait_s = wait->has_value() ? **wait
                                      : queue_settings((*queue)->attributes, (*queue)->is_fifo).receive_wait_seconds;
   options.wait_ms = wait_s * 1000;
+  const bool fifo = (*queue)->is_fifo;
+  if (fifo && attempt) options.attempt_id = std::move(*attempt);  // standard queues ignore it
   ctx.engine.shard_of(**queue).receive(
       (*queue)->queue_id, options,
-      [system_names = std::move(system_names), filters = std::move(*filters), done](
+      [&ctx, fifo, system_names = std::move(system_names), filters = std::move(*filters), done](
           Result<std::vector<DeliveredMessage>> delivered) {
         if (!delivered) return done(delivered.error());
         Json out = Json::object();
         if (!delivered->empty()) {
           Json messages = Json::array();
-          for (const DeliveredMessage& m : *delivered) messages.push(render(m, system_names, filters));
+          for (const DeliveredMessage& m : *delivered) messages.push(render(ctx, fifo, m, system_names, filters));
           out.set("Messages", std::move(messages));
         }
         done(out);

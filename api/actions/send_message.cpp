@@ -5,10 +5,6 @@ namespace spool {
 void send_message_action(const ActionContext& ctx, const Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
-  if ((*queue)->is_fifo) {
-    // TODO(#5): FIFO ordering and deduplication.
-    return done(Status(Errc::kUnsupported, "FIFO queues do not take messages yet."));
-  }
   auto prepared = read_outgoing_message(ctx, **queue, request);
   if (!prepared) return done(prepared.error());
   Json out = Json::object();
@@ -19,12 +15,14 @@ void send_message_action(const ActionContext& ctx, const Json& request, ActionDo
   if (!prepared->md5_system_attributes_hex.empty()) {
     out.set("MD5OfMessageSystemAttributes", Json::string(prepared->md5_system_attributes_hex));
   }
+  const bool fifo = (*queue)->is_fifo;
   std::vector<OutgoingMessage> batch;
   batch.push_back(std::move(prepared->message));
   ctx.engine.shard_of(**queue).send((*queue)->queue_id, std::move(batch),
-                                    [out, done](std::vector<Result<SentMessage>> sent) mutable {
+                                    [out, done, fifo](std::vector<Result<SentMessage>> sent) mutable {
                                       if (!sent.front()) return done(sent.front().error());
                                       out.set("MessageId", Json::string(sent.front()->message_id));
+                                      if (fifo) out.set("SequenceNumber", Json::string(sequence_number(sent.front()->seq)));
                                       done(out);
                                     });
 }

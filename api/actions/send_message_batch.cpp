@@ -9,9 +9,6 @@ constexpr size_t kMaxBatchBytes = 1048576;
 void send_message_batch_action(const ActionContext& ctx, const Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
-  if ((*queue)->is_fifo) {
-    return done(Status(Errc::kUnsupported, "FIFO queues do not take messages yet."));  // TODO(#5)
-  }
   auto entries = read_batch_entries(request, "SendMessageBatchRequestEntry");
   if (!entries) return done(entries.error());
 
@@ -57,9 +54,10 @@ void send_message_batch_action(const ActionContext& ctx, const Json& request, Ac
     done(out);
   };
   if (messages.empty()) return finish(Json::array(), std::move(failed));
+  const bool fifo = (*queue)->is_fifo;
   ctx.engine.shard_of(**queue).send(
       (*queue)->queue_id, std::move(messages),
-      [accepted = std::move(accepted), failed = std::move(failed), finish](std::vector<Result<SentMessage>> sent) mutable {
+      [accepted = std::move(accepted), failed = std::move(failed), finish, fifo](std::vector<Result<SentMessage>> sent) mutable {
         Json successful = Json::array();
         for (size_t i = 0; i < sent.size(); ++i) {
           if (!sent[i]) {
@@ -68,6 +66,7 @@ void send_message_batch_action(const ActionContext& ctx, const Json& request, Ac
           }
           Json entry = std::move(accepted[i].entry);
           entry.set("MessageId", Json::string(sent[i]->message_id));
+          if (fifo) entry.set("SequenceNumber", Json::string(sequence_number(sent[i]->seq)));
           successful.push(std::move(entry));
         }
         finish(std::move(successful), std::move(failed));
