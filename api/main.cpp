@@ -121,6 +121,7 @@ int run(const SpooldConfig& config) {
   engine_options.repair = config.storage.repair;
   engine_options.clock = &clock;
   engine_options.metrics = &engine_metrics;
+  engine_options.move_task_catalog = catalog->get();
   auto engine = QueueEngine::open(engine_options, **catalog, *layout);
   if (!engine) return fail_start(engine.error());
   SqsService sqs(**engine, **credentials, config.api, clock);

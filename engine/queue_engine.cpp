@@ -99,9 +99,12 @@ QueueEngine::QueueEngine(QueueEngineOptions options, Catalog& catalog)
 
 QueueEngine::~QueueEngine() {
   if (catalog_thread_) catalog_thread_->stop();
-  // Shards post to each other (dead-letter moves): stop all, then close all logs.
+  // Shards and move tasks post to each other: stop every thread, then close the logs
+  // (their last completions post to stopped executors, which ignore them), then free.
+  if (move_tasks_) move_tasks_->stop();
   for (auto& shard : shards_) shard->stop();
   for (auto& shard : shards_) shard->close_log();
+  move_tasks_.reset();
   shards_.clear();
 }
 
@@ -145,6 +148,11 @@ Result<std::unique_ptr<QueueEngine>> QueueEngine::open(QueueEngineOptions option
     engine->shards_.push_back(std::move(*shard));
   }
   engine->catalog_thread_ = std::make_unique<Executor>("catalog");
+  if (engine->options_.move_task_catalog != nullptr) {
+    auto tasks = MoveTasks::start(*engine, *engine->options_.move_task_catalog, *engine->options_.clock);
+    if (!tasks) return tasks.error();
+    engine->move_tasks_ = std::move(*tasks);
+  }
   return engine;
 }
 

@@ -23,9 +23,11 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "engine/executor.h"
+#include "engine/move_tasks.h"
 #include "engine/queue_meta.h"
 #include "engine/shard.h"
 #include "storage/catalog.h"
+#include "storage/move_task_catalog.h"
 #include "storage/storage_config.h"
 
 namespace spool {
@@ -36,6 +38,8 @@ struct QueueEngineOptions {
   bool repair = false;
   const Clock* clock = nullptr;  // must outlive the engine
   EngineMetrics* metrics = nullptr;  // optional; must outlive the engine
+  // Message move tasks are offered only with one (PgCatalog is both catalogs).
+  MoveTaskCatalog* move_task_catalog = nullptr;
 };
 
 struct CreateQueueCommand {
@@ -73,6 +77,8 @@ class QueueEngine {
   std::vector<QueueMetaPtr> dead_letter_sources(const QueueMeta& dlq) const;
 
   Shard& shard_of(const QueueMeta& queue) { return *shards_[queue.shard]; }
+  // nullptr when the engine was opened without a MoveTaskCatalog.
+  MoveTasks* move_tasks() { return move_tasks_.get(); }
   size_t shard_count() const { return shards_.size(); }
   Shard& shard(size_t i) { return *shards_[i]; }
 
@@ -95,6 +101,7 @@ class QueueEngine {
   std::unordered_map<uint64_t, QueueMetaPtr> by_id_;
   // Runs blocking catalog calls, one at a time (which also serializes queue creation).
   std::unique_ptr<Executor> catalog_thread_;
+  std::unique_ptr<MoveTasks> move_tasks_;
 };
 
 // The shard's view of a queue's attributes (defaults applied).

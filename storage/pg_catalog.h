@@ -11,11 +11,12 @@
 #include <mutex>
 
 #include "storage/catalog.h"
+#include "storage/move_task_catalog.h"
 #include "storage/pg_connection.h"
 
 namespace spool {
 
-class PgCatalog final : public Catalog {
+class PgCatalog final : public Catalog, public MoveTaskCatalog {
  public:
   // Fails with kUnavailable within ~connect_timeout_s when the server can't be reached.
   static Result<std::unique_ptr<PgCatalog>> open(const std::string& conninfo,
@@ -39,6 +40,13 @@ class PgCatalog final : public Catalog {
   Status set_queue_tags(uint64_t queue_id, const std::map<std::string, std::string>& tags) override;
   Status delete_queue(uint64_t queue_id, int64_t deleted_ms) override;
   bool ping() override;
+
+  // MoveTaskCatalog (pg_move_tasks.cpp).
+  Status create_move_task(const MoveTaskRecord& task) override;
+  Status update_move_task(const MoveTaskRecord& task) override;
+  Result<std::optional<MoveTaskRecord>> find_move_task(const std::string& task_handle) override;
+  Result<std::vector<MoveTaskRecord>> list_move_tasks(uint64_t source_queue_id, int limit) override;
+  Result<std::vector<MoveTaskRecord>> list_active_move_tasks() override;
 
  private:
   explicit PgCatalog(std::unique_ptr<PgConnection> conn) : conn_(std::move(conn)) {}

@@ -7,6 +7,7 @@
 namespace spool {
 
 void add_permission_action(const ActionContext&, const Json&, ActionDone);
+void cancel_message_move_task_action(const ActionContext&, const Json&, ActionDone);
 void change_message_visibility_action(const ActionContext&, const Json&, ActionDone);
 void change_message_visibility_batch_action(const ActionContext&, const Json&, ActionDone);
 void create_queue_action(const ActionContext&, const Json&, ActionDone);
@@ -16,6 +17,7 @@ void delete_queue_action(const ActionContext&, const Json&, ActionDone);
 void get_queue_attributes_action(const ActionContext&, const Json&, ActionDone);
 void get_queue_url_action(const ActionContext&, const Json&, ActionDone);
 void list_dead_letter_source_queues_action(const ActionContext&, const Json&, ActionDone);
+void list_message_move_tasks_action(const ActionContext&, const Json&, ActionDone);
 void list_queue_tags_action(const ActionContext&, const Json&, ActionDone);
 void list_queues_action(const ActionContext&, const Json&, ActionDone);
 void purge_queue_action(const ActionContext&, const Json&, ActionDone);
@@ -24,14 +26,16 @@ void remove_permission_action(const ActionContext&, const Json&, ActionDone);
 void send_message_action(const ActionContext&, const Json&, ActionDone);
 void send_message_batch_action(const ActionContext&, const Json&, ActionDone);
 void set_queue_attributes_action(const ActionContext&, const Json&, ActionDone);
+void start_message_move_task_action(const ActionContext&, const Json&, ActionDone);
 void tag_queue_action(const ActionContext&, const Json&, ActionDone);
 void untag_queue_action(const ActionContext&, const Json&, ActionDone);
 
 namespace {
 
 // Sorted by name.
-constexpr std::array<std::pair<std::string_view, ActionHandler>, 20> kActions = {{
+constexpr std::array<std::pair<std::string_view, ActionHandler>, 23> kActions = {{
     {"AddPermission", add_permission_action},
+    {"CancelMessageMoveTask", cancel_message_move_task_action},
     {"ChangeMessageVisibility", change_message_visibility_action},
     {"ChangeMessageVisibilityBatch", change_message_visibility_batch_action},
     {"CreateQueue", create_queue_action},
@@ -41,6 +45,7 @@ constexpr std::array<std::pair<std::string_view, ActionHandler>, 20> kActions = 
     {"GetQueueAttributes", get_queue_attributes_action},
     {"GetQueueUrl", get_queue_url_action},
     {"ListDeadLetterSourceQueues", list_dead_letter_source_queues_action},
+    {"ListMessageMoveTasks", list_message_move_tasks_action},
     {"ListQueueTags", list_queue_tags_action},
     {"ListQueues", list_queues_action},
     {"PurgeQueue", purge_queue_action},
@@ -49,6 +54,7 @@ constexpr std::array<std::pair<std::string_view, ActionHandler>, 20> kActions = 
     {"SendMessage", send_message_action},
     {"SendMessageBatch", send_message_batch_action},
     {"SetQueueAttributes", set_queue_attributes_action},
+    {"StartMessageMoveTask", start_message_move_task_action},
     {"TagQueue", tag_queue_action},
     {"UntagQueue", untag_queue_action},
 }};
