@@ -17,6 +17,8 @@ struct EngineMetrics::Families {
   prometheus::Family<prometheus::Counter>& deduplicated;
   prometheus::Family<prometheus::Gauge>& groups_in_flight;
   prometheus::Family<prometheus::Counter>& dead_lettered;
+  prometheus::Family<prometheus::Counter>& move_task_moved;
+  prometheus::Family<prometheus::Gauge>& move_tasks_running;
   prometheus::Family<prometheus::Gauge>& segment_bytes;
   prometheus::Family<prometheus::Histogram>& fsync;
   prometheus::Family<prometheus::Histogram>& group_commit;
@@ -52,6 +54,9 @@ EngineMetrics::EngineMetrics(std::shared_ptr<prometheus::Registry> registry, siz
                    "FIFO message groups with a message in flight (their later messages wait)"),
       counter_family(r, "spool_queue_messages_dead_lettered_total",
                      "Messages moved to a dead-letter queue after maxReceiveCount receives"),
+      counter_family(r, "spool_move_task_messages_moved_total",
+                     "Messages moved out of a queue by message move tasks (StartMessageMoveTask)"),
+      gauge_family(r, "spool_move_tasks_running", "Message move tasks running or being cancelled"),
       gauge_family(r, "spool_storage_segment_bytes", "Bytes in a shard's segment files"),
       prometheus::BuildHistogram().Name("spool_storage_fsync_seconds").Help("fdatasync latency of segment files").Register(r),
       prometheus::BuildHistogram()
@@ -134,6 +139,19 @@ void EngineMetrics::count_dead_lettered(const std::string& account_id, const std
             {"queue", overflow ? "_other" : queue},
             {"dead_letter_queue", overflow ? "_other" : dead_letter_queue}})
       .Increment();
+}
+
+void EngineMetrics::count_move_task_moved(const std::string& account_id, const std::string& queue) {
+  std::lock_guard lock(mutex_);
+  bool overflow = labelled_ >= max_queues_;
+  families_->move_task_moved
+      .Add({{"account", overflow ? "_other" : account_id}, {"queue", overflow ? "_other" : queue}})
+      .Increment();
+}
+
+void EngineMetrics::set_move_tasks_running(size_t n) {
+  std::lock_guard lock(mutex_);
+  families_->move_tasks_running.Add({}).Set(static_cast<double>(n));
 }
 
 void EngineMetrics::count(prometheus::Counter* counter, uint64_t n) {

@@ -9,6 +9,8 @@
 //   spool_queue_messages_deduplicated_total{account,queue}                counter (FIFO)
 //   spool_queue_fifo_groups_in_flight{account,queue}                      gauge (FIFO)
 //   spool_queue_messages_dead_lettered_total{account,queue,dead_letter_queue} counter
+//   spool_move_task_messages_moved_total{account,queue}  counter (queue: the task's source)
+//   spool_move_tasks_running                                              gauge
 //   spool_storage_segment_bytes{shard}                                    gauge
 //   spool_storage_fsync_seconds{shard}                                    histogram
 //   spool_storage_group_commit_frames{shard}                              histogram
@@ -60,6 +62,9 @@ class EngineMetrics {
   std::shared_ptr<QueueSeries> add_queue(const std::string& account_id, const std::string& name);
   void drop_queue(const std::shared_ptr<QueueSeries>& series);
   ShardSeries add_shard(uint32_t shard);
+  // Message move tasks: a message moved out of `queue` (the task's source); tasks running.
+  void count_move_task_moved(const std::string& account_id, const std::string& queue);
+  void set_move_tasks_running(size_t n);
   // A message moved from `queue` to its dead-letter queue.
   void count_dead_lettered(const std::string& account_id, const std::string& queue,
                            const std::string& dead_letter_queue);

@@ -20,14 +20,17 @@ constexpr int kBatch = 10;
 // A message being moved stays hidden in the source this long; if the move fails midway
 // it becomes visible again and the task (or a later one) picks it up.
 constexpr int64_t kMoveVisibilityMs = 60'000;
-constexpr int64_t kSaveEveryMs = 1000;
 
 Status source_gone() { return Status(Errc::kNotFound, "The source queue of the task no longer exists."); }
 
+Status not_running(const std::string& status) {
+  return Status(Errc::kUnsupported, "Only a task in the RUNNING state can be cancelled; this one is " + status + ".");
+}
+
 }  // namespace
 
-MoveTasks::MoveTasks(QueueEngine& engine, MoveTaskCatalog& catalog, const Clock& clock)
-    : engine_(engine), catalog_(catalog), clock_(clock) {}
+MoveTasks::MoveTasks(QueueEngine& engine, MoveTaskCatalog& catalog, const Clock& clock, EngineMetrics* metrics)
+    : engine_(engine), catalog_(catalog), clock_(clock), metrics_(metrics) {}
 
 MoveTasks::~MoveTasks() { stop(); }
 
@@ -36,15 +39,14 @@ void MoveTasks::stop() {
 }
 
 Result<std::unique_ptr<MoveTasks>> MoveTasks::start(QueueEngine& engine, MoveTaskCatalog& catalog,
-                                                    const Clock& clock) {
-  std::unique_ptr<MoveTasks> tasks(new MoveTasks(engine, catalog, clock));
+                                                    const Clock& clock, EngineMetrics* metrics) {
+  std::unique_ptr<MoveTasks> tasks(new MoveTasks(engine, catalog, clock, metrics));
   auto active = catalog.list_active_move_tasks();
   if (!active) return active.error();
   int64_t now = clock.now_ms();
   for (MoveTaskRecord& r : *active) {
     Task t;
     t.record = std::move(r);
-    t.saved_ms = now;
     if (t.record.status == "CANCELLING") {
       tasks->finish(t, "CANCELLED", "");
       continue;
@@ -88,7 +90,6 @@ void MoveTasks::start_task(QueueMetaPtr source, QueueMetaPtr destination, std::o
     t.record.messages_to_move = static_cast<int64_t>(counters->visible);
     t.record.started_ms = now;
     t.record.updated_ms = now;
-    t.saved_ms = now;
     Status st = catalog_.create_move_task(t.record);
     if (!st.ok()) return done(st);
     std::string handle = t.record.task_handle;
@@ -119,12 +120,14 @@ void MoveTasks::cancel(std::string account_id, std::string task_handle, std::fun
       if (!stored->has_value() || (*stored)->account_id != account_id) {
         return done(Status(Errc::kNotFound, "The resource that you requested could not be found."));
       }
-      return done(Status(Errc::kUnsupported, "Only a task in the RUNNING state can be cancelled; this one is " +
-                                                 (*stored)->status + "."));
+      return done(not_running((*stored)->status));
     }
     Task& t = it->second;
     if (t.record.account_id != account_id) {
       return done(Status(Errc::kNotFound, "The resource that you requested could not be found."));
+    }
+    if (t.record.status != "RUNNING") {  // finished, not yet retired by tick()
+      return done(not_running(t.record.status));
     }
     int64_t moved = t.record.messages_moved;
     if (t.busy) {
@@ -155,7 +158,13 @@ void MoveTasks::tick() {
     if (!t.busy) step(t);
     ++it;
   }
+  if (metrics_ != nullptr) metrics_->set_move_tasks_running(running_.size());
   thread_->post_at(std::chrono::steady_clock::now() + kTick, [this] { tick(); });
+}
+
+std::string MoveTasks::source_name(const Task& t) const {
+  QueueMetaPtr source = engine_.find_queue_by_id(t.record.source_queue_id);
+  return source == nullptr ? std::string("_deleted") : source->name;
 }
 
 void MoveTasks::step(Task& t) {
@@ -206,14 +215,16 @@ void MoveTasks::move_batch(const std::string& handle, std::vector<DeliveredMessa
     Task& task = it->second;
     if (outcome.ok()) {
       ++task.record.messages_moved;
+      if (metrics_ != nullptr) metrics_->count_move_task_moved(task.record.account_id, source_name(task));
     } else if (task.record.status == "RUNNING") {
       task.record.status = "FAILED";
       task.record.failure_reason = outcome.message();
     }
     if (--*remaining == 0) {
+      // Saved after every batch (at most rate/10 small writes a second), so a crash
+      // forgets at most one batch's count.
       task.busy = false;
-      task.record.updated_ms = clock_.now_ms();
-      if (task.record.updated_ms - task.saved_ms >= kSaveEveryMs) save(task);
+      save(task);
     }
   };
   for (DeliveredMessage& m : messages) {
@@ -261,7 +272,6 @@ void MoveTasks::save(Task& t) {
              {{"task", t.record.task_handle}, {"error", st.message()}});
     return;
   }
-  t.saved_ms = t.record.updated_ms;
 }
 
 }  // namespace spool

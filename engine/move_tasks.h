@@ -7,8 +7,10 @@
 //
 // Each message moves as a dead-letter move does: enqueued durably in the destination
 // first, then deleted from the source, so a crash can duplicate a message but never
-// lose one. Tasks live in the catalog (MoveTaskCatalog): progress is saved about once
-// a second and at the end, and a task RUNNING at shutdown resumes at the next start.
+// lose one. Tasks live in the catalog (MoveTaskCatalog): progress is saved after every
+// batch of up to 10 messages, and a task RUNNING at shutdown resumes at the next start
+// (after a crash its count may miss the last batch: the counts are approximate, as
+// SQS names them).
 //
 // One thread runs every task (it may block on the catalog); the message calls are the
 // shards' asynchronous ones, answered back onto that thread. Public methods are safe
@@ -23,6 +25,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "engine/engine_metrics.h"
 #include "engine/executor.h"
 #include "engine/queue_meta.h"
 #include "engine/shard.h"
@@ -36,7 +39,7 @@ class MoveTasks {
  public:
   // Loads the catalog's active tasks: RUNNING ones resume, CANCELLING ones end CANCELLED.
   static Result<std::unique_ptr<MoveTasks>> start(QueueEngine& engine, MoveTaskCatalog& catalog,
-                                                  const Clock& clock);
+                                                  const Clock& clock, EngineMetrics* metrics);
   ~MoveTasks();
   // Stops the thread (pending work is dropped; replies still arriving are ignored).
   // The owner calls it before stopping the shards, then destroys this after them.
@@ -60,10 +63,10 @@ class MoveTasks {
     MoveTaskRecord record;
     double tokens = 0;      // messages the rate allows now
     bool busy = false;      // a batch is being moved
-    int64_t saved_ms = 0;   // when progress was last written to the catalog
   };
 
-  MoveTasks(QueueEngine& engine, MoveTaskCatalog& catalog, const Clock& clock);
+  MoveTasks(QueueEngine& engine, MoveTaskCatalog& catalog, const Clock& clock, EngineMetrics* metrics);
+  std::string source_name(const Task& task) const;
   // On the thread.
   void tick();
   void step(Task& task);
@@ -74,6 +77,7 @@ class MoveTasks {
   QueueEngine& engine_;
   MoveTaskCatalog& catalog_;
   const Clock& clock_;
+  EngineMetrics* metrics_;  // optional
   std::map<std::string, Task> running_;  // by handle; the thread only
   int64_t last_tick_ms_ = 0;
   // Declared last: stopped first, so no task runs against a dying object.

@@ -149,7 +149,8 @@ Result<std::unique_ptr<QueueEngine>> QueueEngine::open(QueueEngineOptions option
   }
   engine->catalog_thread_ = std::make_unique<Executor>("catalog");
   if (engine->options_.move_task_catalog != nullptr) {
-    auto tasks = MoveTasks::start(*engine, *engine->options_.move_task_catalog, *engine->options_.clock);
+    auto tasks = MoveTasks::start(*engine, *engine->options_.move_task_catalog, *engine->options_.clock,
+                                  engine->options_.metrics);
     if (!tasks) return tasks.error();
     engine->move_tasks_ = std::move(*tasks);
   }

@@ -73,6 +73,7 @@ struct Args {
   std::string region = "us-east-1";
   std::string label = "spool";
   std::string queue;  // default: bench-<scenario>-<pid>-<time>
+  int groups = 0;     // > 0: a FIFO queue; sends spread over this many MessageGroupIds
   bool selftest = false;
 };
 
@@ -96,7 +97,7 @@ Args parse_args(int argc, char** argv) {
           "[--target=127.0.0.1:9324] [--connections=N] [--threads=W] [--seconds=S] "
           "[--max-requests=N] [--body-size=B] [--wait-time=0|1] [--prefill=N] [--rate=R] "
           "[--senders=N] [--receivers=N] [--access-key=K] [--secret-key=S] [--region=R] "
-          "[--label=L] [--queue=NAME] | --selftest\n");
+          "[--label=L] [--queue=NAME] [--groups=N (FIFO queue)] | --selftest\n");
       std::exit(0);
     }
     if (arg.rfind("--", 0) != 0) die("unexpected argument %s", arg);
@@ -133,6 +134,7 @@ Args parse_args(int argc, char** argv) {
     else if (key == "secret-key") a.secret_key = val;
     else if (key == "region") a.region = val;
     else if (key == "label") a.label = val;
+    else if (key == "groups") a.groups = static_cast<int>(num(0, 1e6));
     else if (key == "queue") a.queue = val;
     else die("unknown flag --%s", key);
   }
@@ -598,18 +600,13 @@ class SendRole : public Role {
 
 class SendBatchRole : public Role {
  public:
-  SendBatchRole(const std::string& url, size_t body_size) {
-    std::string payload = make_payload(body_size);
-    body_.append("{\"QueueUrl\":");
-    json_escape_into(url, body_);
-    body_.append(",\"Entries\":[");
-    for (int i = 0; i < 10; ++i) {
-      if (i) body_.push_back(',');
-      body_.append("{\"Id\":\"m").append(std::to_string(i)).append("\",\"MessageBody\":");
-      json_escape_into(payload, body_);
-      body_.push_back('}');
-    }
-    body_.append("]}");
+  // groups > 0: a FIFO queue; each entry gets the next MessageGroupId round-robin and a
+  // unique MessageDeduplicationId, so the body is built per request.
+  SendBatchRole(const std::string& url, size_t body_size, int groups = 0) : groups_(groups) {
+    payload_ = make_payload(body_size);
+    url_json_.clear();
+    json_escape_into(url, url_json_);
+    if (groups_ == 0) body_ = build(0);
   }
   void next(Shared& sh, Step& s) override {
     if (sh.stop_issue.load(std::memory_order_relaxed) || !sh.take_ticket()) {
@@ -618,7 +615,7 @@ class SendBatchRole : public Role {
     }
     s.kind = Step::kSend;
     s.action = "SendMessageBatch";
-    s.body = body_;
+    s.body = groups_ == 0 ? body_ : build(next_++);
   }
   void done(Shared&, Stats& st, const Step&, int status, std::string_view body) override {
     if (status != 200) return;
@@ -627,7 +624,29 @@ class SendBatchRole : public Role {
   }
 
  private:
-  std::string body_;
+  std::string build(uint64_t request) {
+    std::string b = "{\"QueueUrl\":" + url_json_ + ",\"Entries\":[";
+    for (int i = 0; i < 10; ++i) {
+      if (i) b.push_back(',');
+      b.append("{\"Id\":\"m").append(std::to_string(i)).append("\",\"MessageBody\":");
+      json_escape_into(payload_, b);
+      if (groups_ > 0) {
+        uint64_t n = request * 10 + static_cast<uint64_t>(i);
+        b.append(",\"MessageGroupId\":\"g").append(std::to_string((n + salt_) % static_cast<uint64_t>(groups_)));
+        b.append("\",\"MessageDeduplicationId\":\"").append(std::to_string(salt_)).append("-");
+        b.append(std::to_string(n)).append("\"");
+      }
+      b.push_back('}');
+    }
+    b.append("]}");
+    return b;
+  }
+
+  int groups_;
+  std::string payload_, url_json_, body_;
+  uint64_t next_ = 0;
+  // Distinct per role, so connections don't deduplicate each other's messages.
+  uint64_t salt_ = reinterpret_cast<uintptr_t>(this) >> 4;
 };
 
 // ReceiveMessage(10) then DeleteMessageBatch of what came back. In the latency scenario
@@ -1068,9 +1087,11 @@ Reply call(const Target& t, const Args& a, std::string_view action, const std::s
   return out;
 }
 
-std::string create_queue(const Target& t, const Args& a, const std::string& name) {
+std::string create_queue(const Target& t, const Args& a, const std::string& base) {
+  std::string name = a.groups > 0 ? base + ".fifo" : base;
   std::string body = "{\"QueueName\":";
   json_escape_into(name, body);
+  if (a.groups > 0) body.append(",\"Attributes\":{\"FifoQueue\":\"true\"}");
   body.append("}");
   Reply r = call(t, a, "CreateQueue", body);
   if (r.status != 200) {
@@ -1229,16 +1250,19 @@ int main(int argc, char** argv) {
                                            "-" + std::to_string(time(nullptr))
                                      : a.queue;
 
+  if (a.groups > 0 && a.scenario != "send-batch" && a.scenario != "receive-delete") {
+    die("--groups goes with --scenario=send-batch or receive-delete, not %s", a.scenario);
+  }
   if (a.scenario == "send" || a.scenario == "send-batch") {
     std::string url = create_queue(t, a, base);
     Shared sh;
     sh.max_requests = a.max_requests;
     bool batch = a.scenario == "send-batch";
     auto r = run_phase(t, a, sh, a.connections, a.threads, [&](int) -> std::unique_ptr<Role> {
-      if (batch) return std::make_unique<SendBatchRole>(url, a.body_size);
+      if (batch) return std::make_unique<SendBatchRole>(url, a.body_size, a.groups);
       return std::make_unique<SendRole>(url, a.body_size);
     }, a.seconds);
-    report(a, a.scenario, a.connections, r, false);
+    report(a, a.scenario + (a.groups > 0 ? " fifo/" + std::to_string(a.groups) + "g" : ""), a.connections, r, false);
     return 0;
   }
 
@@ -1248,7 +1272,7 @@ int main(int argc, char** argv) {
       Shared pre;
       pre.max_requests = (a.prefill + 9) / 10;
       auto r = run_phase(t, a, pre, std::min(a.connections, 16), a.threads, [&](int) {
-        return std::make_unique<SendBatchRole>(url, a.body_size);
+        return std::make_unique<SendBatchRole>(url, a.body_size, a.groups);
       }, 300);
       std::printf("prefill: %" PRIu64 " messages in %.2f s (%.0f msg/s), errors %" PRIu64 "%s%s\n",
                   r.stats.messages, r.seconds, r.stats.messages / std::max(r.seconds, 1e-9),
@@ -1261,7 +1285,10 @@ int main(int argc, char** argv) {
     auto r = run_phase(t, a, sh, a.connections, a.threads, [&](int) {
       return std::make_unique<ReceiveDeleteRole>(url, a.wait_time, false);
     }, a.seconds);
-    report(a, "receive-delete (wait " + std::to_string(a.wait_time) + ")", a.connections, r, false);
+    report(a,
+           "receive-delete (wait " + std::to_string(a.wait_time) + ")" +
+               (a.groups > 0 ? " fifo/" + std::to_string(a.groups) + "g" : ""),
+           a.connections, r, false);
     return 0;
   }
 
