@@ -306,6 +306,10 @@ void Shard::delete_messages(uint64_t queue_id, std::vector<std::string> receipt_
       done(std::move(*statuses));
       return;
     }
+    // A FIFO delete may release its group: waiting receives get the next messages now,
+    // not at the next tick. (Should the DELETE be lost in a crash, the group's messages
+    // come back in order after the visibility timeouts.)
+    if (q->settings.fifo && !dead->empty()) serve_waiters(*q);
     auto appended = log_->append(record_type::kDelete, encode_delete(queue_id, seqs),
                                  [this, statuses, dead, done](Status st) {
                                    if (st.ok()) mark_dead(*dead);
