@@ -90,7 +90,9 @@ void Shard::stop() {
 }
 
 void Shard::close_log() {
-  // Its last completions may still try to post to an executor (ignored once stopped).
+  // The last completions may still use log_ and post to an executor (ignored once
+  // stopped): close while log_ is set, then free.
+  if (log_) log_->close();
   log_.reset();
 }
 

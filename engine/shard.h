@@ -5,8 +5,10 @@
 // mutation of those queues. Nothing else touches the state, so it needs no locks.
 //
 // Durability: every call that changes a message answers only after its record is
-// durable (group commit). A sent message becomes receivable only once its ENQUEUE record
-// is durable, so nothing a crash could erase is ever handed out.
+// durable (group commit). A sent message is receivable as soon as its ENQUEUE is
+// appended, but a receive answers only once its own, later RECEIVE record is durable,
+// and with it every earlier frame of the log: nothing a crash could erase is ever
+// handed out (shard_send.cpp).
 //
 // FIFO queues (QueueState's FIFO order) also keep a DedupeWindow and the batches of
 // recent receives by ReceiveRequestAttemptId. A queue with a RedrivePolicy hands a
@@ -188,9 +190,10 @@ class Shard {
 
   // On the executor.
   Queue* find(uint64_t queue_id);
-  // Appends the ENQUEUE of batch->results[index] (and remembers its dedupe key); once
-  // every frame of the batch is durable, finish_enqueues() files the messages, all in
-  // one executor task. seal() marks the end of the batch's appends.
+  // Appends the ENQUEUE of batch->results[index], files the message and remembers its
+  // dedupe key; once every frame of the batch is durable, finish_enqueues() answers
+  // (and takes failed ones out), all in one executor task. seal() marks the end of the
+  // batch's appends.
   void append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, size_t index, const EnqueueRecord& r,
                       std::string dedupe_key);
   void seal(uint64_t queue_id, const std::shared_ptr<SendBatch>& batch);

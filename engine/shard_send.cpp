@@ -1,6 +1,14 @@
 // Shard: sending — SendMessage(Batch), FIFO deduplication, and enqueueing messages moved
 // from other queues. A batch costs one executor hop after its frames are durable, not
 // one per message.
+//
+// A message is filed in the queue as soon as its ENQUEUE is appended, before it is
+// durable, so a waiting receive takes it at once and its RECEIVE lands in the same or
+// the next group commit. That is safe because the log is one sequence: a receive
+// answers only once its RECEIVE is durable, which makes every earlier frame durable,
+// the ENQUEUE included. Nothing a crash could erase is handed out, and send-to-receive
+// latency costs one sync round instead of two. Should the ENQUEUE fail, the message is
+// taken out again (and the receive, written after it, fails too).
 
 #include <atomic>
 
@@ -103,6 +111,7 @@ void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
       r.body = std::move(m.body);
       append_enqueue(*q, batch, i, r, std::move(key));
     }
+    if (!batch->frames.empty()) serve_waiters(*q);
     seal(queue_id, batch);
   });
 }
@@ -122,6 +131,7 @@ void Shard::enqueue_moved(uint64_t queue_id, EnqueueRecord record,
     record.first_receive_ms = 0;
     record.receive_count = 0;
     append_enqueue(*q, batch, 0, record, std::string());
+    if (!batch->frames.empty()) serve_waiters(*q);
     seal(queue_id, batch);
   });
 }
@@ -152,6 +162,7 @@ void Shard::append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, si
   f.position = appended->position;
   f.stored.position = appended->position;
   log_->add_live(f.position).ignore();
+  q.state.add(f.seq, f.stored, clock_.now_ms(), f.group);  // see the top of this file
   if (!dedupe_key.empty()) {
     std::vector<FramePosition> released;
     q.dedupe.insert(dedupe_key, r.message_id, f.seq, f.position, r.sent_ms, /*durable=*/false, &released);
@@ -167,27 +178,24 @@ void Shard::seal(uint64_t queue_id, const std::shared_ptr<SendBatch>& batch) {
 
 void Shard::finish_enqueues(uint64_t queue_id, const std::shared_ptr<SendBatch>& batch) {
   Queue* q = find(queue_id);
-  int64_t now = clock_.now_ms();
   std::vector<FramePosition> released;
-  uint64_t added = 0;
+  uint64_t sent = 0;
   for (SendBatch::Frame& f : batch->frames) {
-    if (f.outcome.ok() && q != nullptr && f.seq >= q->purged_below) {
-      q->state.add(f.seq, f.stored, now, f.group);
+    if (f.outcome.ok()) {
       batch->results[f.index] = SentMessage{f.id, f.seq};
-      ++added;
+      ++sent;
     } else {
-      // Failed, or purged / dropped while being written: never receivable.
-      log_->mark_dead(f.position).ignore();
-      batch->results[f.index] =
-          f.outcome.ok() ? Result<SentMessage>(SentMessage{f.id, f.seq}) : Result<SentMessage>(f.outcome);
+      batch->results[f.index] = f.outcome;
+      // Take the message out again. If it is gone already, whoever removed it (a purge,
+      // the queue's drop) accounted for its frame.
+      if (q != nullptr) {
+        if (auto position = q->state.remove(f.seq)) log_->mark_dead(*position).ignore();
+      }
     }
     if (q != nullptr && !f.dedupe_key.empty()) q->dedupe.settle(f.dedupe_key, f.seq, f.outcome, &released);
   }
   mark_dead(released);
-  if (q != nullptr && added > 0) {
-    EngineMetrics::count(q->series->sent, added);
-    serve_waiters(*q);
-  }
+  if (q != nullptr) EngineMetrics::count(q->series->sent, sent);
   batch->answer_one();
 }
 

@@ -102,7 +102,9 @@ Status SegmentLog::adopt(RecoveredLog recovered) {
   return Status();
 }
 
-SegmentLog::~SegmentLog() {
+SegmentLog::~SegmentLog() { close(); }
+
+void SegmentLog::close() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;

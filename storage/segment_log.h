@@ -112,6 +112,9 @@ class SegmentLog {
   static Result<std::unique_ptr<SegmentLog>> open(SegmentLogOptions options,
                                                   const Replay& replay = {});
   ~SegmentLog();
+  // Stops taking appends, finishes the rounds under way and runs their completions,
+  // which may still call this log (mark_dead, read). Idempotent; the destructor calls it.
+  void close();
   SegmentLog(const SegmentLog&) = delete;
   SegmentLog& operator=(const SegmentLog&) = delete;
 
