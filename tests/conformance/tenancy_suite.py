@@ -326,16 +326,8 @@ class RevocationTest(TenancyCase):
         key_id, secret = ENV["K_KEY"], ENV["K_SECRET"]
         nodes = [ENV["TENANCY_ENDPOINT"], ENV["TENANCY_ENDPOINT2"]]
         clients = [client(endpoint=n, key=key_id, secret=secret) for n in nodes]
-        for c in clients:  # the key works everywhere first (each node loads it within 2 s)
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    c.list_queues()
-                    break
-                except ClientError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.05)
+        for n in nodes:  # the key works everywhere first (each node loads it within 2 s)
+            wait_until_key_works(n, key_id, secret)
         admin(["key", "revoke", "--access-key-id", key_id])
         revoked_at = time.monotonic()
         for node, c in zip(nodes, clients):
@@ -348,6 +340,50 @@ class RevocationTest(TenancyCase):
                 self.assertLess(time.monotonic() - revoked_at, 5.0, "%s still accepts the revoked key" % node)
                 time.sleep(0.05)
             print("  %s refused the key %.2f s after the revoke" % (node, time.monotonic() - revoked_at))
+
+
+class AdminCommandTest(TenancyCase):
+    def test_lists_exit_codes_and_tenant_deletion(self):
+        account_a = tenant("A")[0]
+        code, out, _ = admin_run(["tenant", "list"])
+        self.assertEqual(code, 0)
+        lines = out.splitlines()
+        self.assertEqual(lines[0], "account_id\tname\tmax_queues\tmax_requests_per_second\tcreated")
+        rows = {line.split("\t")[0]: line.split("\t") for line in lines[1:]}
+        self.assertEqual(rows[tenant("Q")[0]][2], "2")
+        self.assertEqual(rows[tenant("R")[0]][3], str(ThrottlingTest.RATE))
+        self.assertEqual(rows[account_a][2:4], ["default", "default"])
+        code, out, _ = admin_run(["key", "list", "--account", account_a])
+        self.assertEqual(code, 0)
+        self.assertIn("%s\t%s\tactive\t" % (tenant("A")[1], account_a), out)
+        self.assertNotIn(tenant("B")[1], out)
+        self.assertNotIn(tenant("A")[2], out, "a secret in a listing")
+
+        self.assertEqual(admin_run(["key", "revoke", "--access-key-id", "SPKINOSUCHKEY0000000"])[0], 3)
+        self.assertEqual(admin_run(["tenant", "create", "--name", RUN + "-alpha"])[0], 4)
+        self.assertEqual(admin_run(["tenant", "create"])[0], 2)
+        self.assertEqual(admin_run(["tenant", "delete", "--account", "12345"])[0], 2)
+        self.assertEqual(admin_run(["tenant", "frobnicate"])[0], 2)
+
+        doomed, key, secret = new_tenant("D", RUN + "-doomed")
+        wait_until_key_works(ENV["TENANCY_ENDPOINT"], key, secret)
+        d = client("D")
+        url = d.create_queue(QueueName=RUN + "-d")["QueueUrl"]
+        code, _, err = admin_run(["tenant", "delete", "--account", doomed])
+        self.assertEqual(code, 4, err)
+        self.assertIn("still owns 1 queue", err)
+        d.delete_queue(QueueUrl=url)
+        self.assertEqual(admin_run(["tenant", "delete", "--account", doomed])[0], 0)
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                d.list_queues()
+            except ClientError as e:
+                self.assertEqual(e.response["Error"]["Code"], "InvalidClientTokenId")
+                break
+            self.assertLess(time.monotonic(), deadline, "the deleted tenant's key still works")
+            time.sleep(0.05)
+        self.assertEqual(admin_run(["tenant", "delete", "--account", doomed])[0], 3)
 
 
 class CliTest(TenancyCase):
@@ -395,13 +431,19 @@ class CliTest(TenancyCase):
 ADMIN = {}  # spoold binary and server flags, set by main()
 
 
-def admin(args):
-    """Runs `spoold admin ...` against node 1's data directory; its `name: value` lines."""
+def admin_run(args):
+    """Runs `spoold admin ...` against node 1's data directory: (exit code, stdout, stderr)."""
     p = subprocess.run([ADMIN["spoold"], "admin"] + args + ["--data-dir", ADMIN["data_dir"]],
                        capture_output=True, text=True, timeout=60)
-    if p.returncode != 0:
-        raise RuntimeError("spoold admin %s exited %d: %s" % (" ".join(args), p.returncode, p.stderr))
-    return dict(line.split(": ", 1) for line in p.stdout.splitlines() if ": " in line)
+    return p.returncode, p.stdout, p.stderr
+
+
+def admin(args):
+    """Runs `spoold admin ...`, which must succeed; its `name: value` lines."""
+    code, out, err = admin_run(args)
+    if code != 0:
+        raise RuntimeError("spoold admin %s exited %d: %s" % (" ".join(args), code, err))
+    return dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
 
 
 def new_tenant(prefix, name, quota_args=None):
@@ -442,7 +484,7 @@ def run_tests(names):
 
 QUERY_CLASSES = ["IsolationTest", "PolicyTest", "ThrottlingTest"]
 ALL_CLASSES = ["AuthenticationTest", "IsolationTest", "PolicyTest", "QueueQuotaTest", "ThrottlingTest",
-               "RequestSizeTest", "RevocationTest", "CliTest"]
+               "RequestSizeTest", "RevocationTest", "AdminCommandTest", "CliTest"]
 
 
 def query_python():
