@@ -90,6 +90,18 @@ class TenancyCase(unittest.TestCase):
         self.addCleanup(self._delete_quietly, sqs, url)
         return url
 
+    def wait_until_refused(self, sqs, since, what, limit_s=5.0):
+        """Polls ListQueues until the key is refused as unknown; fails past `limit_s`
+        after `since` (monotonic). Returns the seconds it took."""
+        while True:
+            try:
+                sqs.list_queues()
+            except ClientError as e:
+                self.assertEqual(e.response["Error"]["Code"], "InvalidClientTokenId")
+                return time.monotonic() - since
+            self.assertLess(time.monotonic() - since, limit_s, "%s still accepts the key" % what)
+            time.sleep(0.05)
+
     @staticmethod
     def _delete_quietly(sqs, url):
         try:
@@ -334,15 +346,8 @@ class RevocationTest(TenancyCase):
         admin(["key", "revoke", "--access-key-id", key_id])
         revoked_at = time.monotonic()
         for node, c in zip(nodes, clients):
-            while True:
-                try:
-                    c.list_queues()
-                except ClientError as e:
-                    self.assertEqual(e.response["Error"]["Code"], "InvalidClientTokenId")
-                    break
-                self.assertLess(time.monotonic() - revoked_at, 5.0, "%s still accepts the revoked key" % node)
-                time.sleep(0.05)
-            print("  %s refused the key %.2f s after the revoke" % (node, time.monotonic() - revoked_at))
+            took = self.wait_until_refused(c, revoked_at, node)
+            print("  %s refused the key %.2f s after the revoke" % (node, took))
 
 
 class AdminCommandTest(TenancyCase):
@@ -377,15 +382,7 @@ class AdminCommandTest(TenancyCase):
         self.assertIn("still owns 1 queue", err)
         d.delete_queue(QueueUrl=url)
         self.assertEqual(admin_run(["tenant", "delete", "--account", doomed])[0], 0)
-        deadline = time.monotonic() + 5
-        while True:
-            try:
-                d.list_queues()
-            except ClientError as e:
-                self.assertEqual(e.response["Error"]["Code"], "InvalidClientTokenId")
-                break
-            self.assertLess(time.monotonic(), deadline, "the deleted tenant's key still works")
-            time.sleep(0.05)
+        self.wait_until_refused(d, time.monotonic(), "the deleted tenant's key")
         self.assertEqual(admin_run(["tenant", "delete", "--account", doomed])[0], 3)
 
 
