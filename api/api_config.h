@@ -14,6 +14,9 @@ struct ApiConfig {
   std::string public_url;
   std::string region = "us-east-1";       // in ARNs and the SigV4 credential scope
   int http_threads = 0;                   // cpprestsdk pool size; 0: one per core (min 2)
+  // Larger request bodies are refused (413) without being kept in memory; 1 KiB..64 MiB.
+  // 4 MiB fits a 1 MiB message even when the Query protocol percent-encodes every byte.
+  int64_t max_request_bytes = 4 * 1024 * 1024;
 
   // The public base URL after defaults: public_url or http://host:port.
   std::string base_url() const;

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <thread>
 
+#include "api/admin_command.h"
 #include "api/api_metrics.h"
 #include "api/dispatcher.h"
 #include "api/http_server.h"
@@ -124,7 +125,7 @@ int run(const SpooldConfig& config) {
   engine_options.move_task_catalog = catalog->get();
   auto engine = QueueEngine::open(engine_options, **catalog, *layout);
   if (!engine) return fail_start(engine.error());
-  SqsService sqs(**engine, **credentials, config.api, clock);
+  SqsService sqs(**engine, **credentials, config.api, config.quotas, clock);
 
   ApiMetrics metrics(registry);
   Catalog* catalog_ptr = catalog->get();
@@ -138,7 +139,8 @@ int run(const SpooldConfig& config) {
   HttpServer server(config.api.listen_host, config.api.listen_port,
                     [&dispatcher](HttpRequest request, Reply reply) {
                       dispatcher.handle(std::move(request), std::move(reply));
-                    });
+                    },
+                    config.api.max_request_bytes);
   Status st = server.start();
   if (!st.ok()) return fail_start(st);
   log_info("api", "listening",
@@ -167,6 +169,9 @@ int run(const SpooldConfig& config) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args.front() == "admin") {
+    return spool::run_admin_command({args.begin() + 1, args.end()}, spool::process_env);
+  }
   auto command = spool::parse_spoold_flags(args, spool::process_env);
   if (!command) {
     std::fprintf(stderr, "spoold: %s\n", command.error().message().c_str());

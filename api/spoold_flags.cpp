@@ -102,6 +102,20 @@ Status apply_http_threads(SpooldConfig& c, const std::string& v) {
   return Status();
 }
 
+// An integer in [min, max] for the flag `name`, stored through `store`.
+template <class Store>
+std::function<Status(SpooldConfig&, const std::string&)> bounded_int(const char* name, int64_t min, int64_t max,
+                                                                     Store store) {
+  return [=](SpooldConfig& c, const std::string& v) {
+    int64_t n = 0;
+    if (!parse_int(v, &n) || n < min || n > max) {
+      return bad(name, v, "must be " + std::to_string(min) + ".." + std::to_string(max));
+    }
+    store(c, n);
+    return Status();
+  };
+}
+
 const std::vector<Flag>& flags() {
   static const std::vector<Flag> kFlags = {
       {"listen", "SPOOL_LISTEN", "127.0.0.1:9324", "address and port to serve HTTP on", false,
@@ -125,6 +139,17 @@ const std::vector<Flag>& flags() {
        apply_fsync},
       {"http-threads", "SPOOL_HTTP_THREADS", "0", "HTTP worker threads; 0: one per core (at least 2)",
        false, apply_http_threads},
+      {"max-request-bytes", "SPOOL_MAX_REQUEST_BYTES", "4194304",
+       "larger request bodies are refused with 413 (1024..67108864)", false,
+       bounded_int("max-request-bytes", 1024, 64 << 20,
+                   [](SpooldConfig& c, int64_t n) { c.api.max_request_bytes = n; })},
+      {"default-max-queues", "SPOOL_DEFAULT_MAX_QUEUES", "1000",
+       "live queues per tenant unless its own quota says otherwise; 0: no limit", false,
+       bounded_int("default-max-queues", 0, 1000000, [](SpooldConfig& c, int64_t n) { c.quotas.max_queues = n; })},
+      {"default-max-requests-per-second", "SPOOL_DEFAULT_MAX_REQUESTS_PER_SECOND", "0",
+       "requests per second per tenant and node unless its own quota says otherwise; 0: no limit", false,
+       bounded_int("default-max-requests-per-second", 0, 1000000,
+                   [](SpooldConfig& c, int64_t n) { c.quotas.max_requests_per_second = n; })},
       {"log-level", "SPOOL_LOG_LEVEL", "info", "debug | info | warn | error", false, apply_log_level},
       {"repair", "SPOOL_REPAIR", "off", "start despite corrupt segments, skipping and reporting them",
        true, [](SpooldConfig& c, const std::string& v) {
@@ -209,7 +234,8 @@ Result<SpooldCommand> parse_spoold_flags(const std::vector<std::string>& args, c
 std::string spoold_help() {
   std::string out =
       "spoold: an SQS-compatible queue service with Kafka-style topics.\n\n"
-      "Usage: spoold [flags]\n\n"
+      "Usage: spoold [flags]\n"
+      "       spoold admin COMMAND [flags]   (tenants, keys, quotas; spoold admin help)\n\n"
       "Every flag may also be set through its environment variable; the flag wins.\n\n";
   for (const Flag& f : flags()) {
     std::string left = std::string("  --") + f.name + (f.is_switch ? "" : " VALUE");

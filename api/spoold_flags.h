@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/api_config.h"
+#include "auth/quota_config.h"
 #include "common/log.h"
 #include "common/status.h"
 #include "engine/engine_config.h"
@@ -24,6 +25,7 @@ struct SpooldConfig {
   ApiConfig api;
   StorageConfig storage;
   EngineConfig engine;
+  QuotaConfig quotas;
   LogLevel log_level = LogLevel::kInfo;
   bool shards_given = false;  // --shards or SPOOL_SHARDS was set explicitly
 };

@@ -61,8 +61,11 @@ SqsError sqs_error_for(Errc code) {
       return {"InvalidBatchEntryId", "AWS.SimpleQueueService.InvalidBatchEntryId", 400, true};
     case Errc::kBatchRequestTooLong:
       return {"BatchRequestTooLong", "AWS.SimpleQueueService.BatchRequestTooLong", 400, true};
+    // 403, not the 400 of the JSON-era reference: botocore's legacy retry mode (the
+    // default) retries SQS throttling only as RequestThrottled with 403 (its
+    // data/_retry.json); standard mode and the JS SDK go by the code alone.
     case Errc::kThrottled:
-      return {"RequestThrottled", "RequestThrottled", 400, true};
+      return {"RequestThrottled", "RequestThrottled", 403, true};
     case Errc::kInvalidAddress:
       return kInvalidAddressError;
     // SQS answers an expired date ("Signature expired: ...") with SignatureDoesNotMatch

@@ -43,6 +43,10 @@ void SqsService::handle(const HttpRequest& request, SqsCall call, const std::str
                                {request.headers.begin(), request.headers.end()}, request.body};
   auto caller = verify_sigv4(signed_request, credentials_, config_.region, clock_.now_ms());
   if (!caller) return fail_status(caller.error());
+  AccountQuotas account_quotas = credentials_.quotas_of(caller->account_id);
+  if (!limiter_.try_acquire(caller->account_id, quotas_.requests_per_second_for(account_quotas))) {
+    return fail_status(Status(Errc::kThrottled, "Rate exceeded"));
+  }
 
   Result<Json> input = Json::object();
   if (protocol == Protocol::kJson) {
@@ -59,7 +63,8 @@ void SqsService::handle(const HttpRequest& request, SqsCall call, const std::str
     return fail_status(Status(Errc::kUnsupported, "The action " + call.action + " is not supported by this server yet."));
   }
   auto ctx = std::make_shared<ActionContext>(ActionContext{engine_, config_, clock_, caller->account_id, caller->access_key_id,
-                                                           request.path == "/" ? "" : "http://queue" + request.path});
+                                                           request.path == "/" ? "" : "http://queue" + request.path,
+                                                           call.action, quotas_.queues_for(account_quotas)});
   std::string action = call.action;
   // `done` owns the context: it lives until the handler's last callback has answered.
   handler(*ctx, *input, [ctx, protocol, action, request_id, reply](Result<Json> result) {

@@ -9,7 +9,7 @@ Result<std::unique_ptr<CredentialStore>> CredentialStore::start(Catalog& catalog
   std::unique_ptr<CredentialStore> store(new CredentialStore(catalog, box));
   auto first = store->load();
   if (!first) return first.error();
-  store->snapshot_ = *first;
+  store->snapshot_.store(*first);
   CredentialStore* self = store.get();
   store->thread_ = std::thread([self, refresh] {
     std::unique_lock lock(self->mutex_);
@@ -18,7 +18,7 @@ Result<std::unique_ptr<CredentialStore>> CredentialStore::start(Catalog& catalog
       auto next = self->load();
       lock.lock();
       if (next) {
-        self->snapshot_ = *next;
+        self->snapshot_.store(*next);
       } else {
         log_warn("auth", "credential refresh failed; keeping the previous keys",
                  {{"error", next.error().message()}});
@@ -40,7 +40,10 @@ CredentialStore::~CredentialStore() {
 Result<std::shared_ptr<const CredentialStore::Snapshot>> CredentialStore::load() const {
   auto keys = catalog_.list_access_keys(std::nullopt);
   if (!keys) return keys.error();
+  auto accounts = catalog_.list_accounts();
+  if (!accounts) return accounts.error();
   auto snapshot = std::make_shared<Snapshot>();
+  for (const Account& a : *accounts) snapshot->quotas[a.account_id] = a.quotas;
   for (const AccessKeyRecord& k : *keys) {
     if (!k.is_active) continue;
     auto secret = box_.open(k.access_key_id, k.secret_sealed);
@@ -49,19 +52,22 @@ Result<std::shared_ptr<const CredentialStore::Snapshot>> CredentialStore::load()
                {{"access_key_id", k.access_key_id}});
       continue;
     }
-    (*snapshot)[k.access_key_id] = Credential{k.account_id, std::move(*secret)};
+    snapshot->keys[k.access_key_id] = Credential{k.account_id, std::move(*secret)};
   }
   return std::shared_ptr<const Snapshot>(std::move(snapshot));
 }
 
 std::optional<Credential> CredentialStore::lookup(const std::string& access_key_id) const {
-  std::shared_ptr<const Snapshot> snapshot;
-  {
-    std::lock_guard lock(mutex_);
-    snapshot = snapshot_;
-  }
-  auto it = snapshot->find(access_key_id);
-  if (it == snapshot->end()) return std::nullopt;
+  std::shared_ptr<const Snapshot> snapshot = snapshot_.load();
+  auto it = snapshot->keys.find(access_key_id);
+  if (it == snapshot->keys.end()) return std::nullopt;
+  return it->second;
+}
+
+AccountQuotas CredentialStore::quotas_of(const std::string& account_id) const {
+  std::shared_ptr<const Snapshot> snapshot = snapshot_.load();
+  auto it = snapshot->quotas.find(account_id);
+  if (it == snapshot->quotas.end()) return AccountQuotas{};
   return it->second;
 }
 

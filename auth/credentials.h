@@ -1,12 +1,15 @@
 #pragma once
 
-// CredentialStore: the access keys of every tenant, in RAM, so that resolving a request's
-// caller never waits on PostgreSQL. A background thread reloads the catalog's keys every
-// `refresh` (revocations take effect within that period) and swaps the snapshot whole.
+// CredentialStore: the access keys of every tenant, and each account's quota overrides,
+// in RAM, so that resolving a request's caller never waits on PostgreSQL. A background
+// thread reloads keys and accounts from the catalog every `refresh` (revocations and
+// quota changes take effect within that period) and swaps the snapshot whole.
 //
-// lookup() is safe from any thread and never blocks on the database.
+// lookup() and quotas_of() are safe from any thread and never block: one atomic
+// shared-pointer load of the snapshot.
 
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -36,16 +39,21 @@ class CredentialStore {
 
   // The active key's credential, or nullopt for an unknown or revoked key.
   std::optional<Credential> lookup(const std::string& access_key_id) const;
+  // The live account's quota overrides; none for an unknown account.
+  AccountQuotas quotas_of(const std::string& account_id) const;
 
  private:
-  using Snapshot = std::map<std::string, Credential>;
+  struct Snapshot {
+    std::map<std::string, Credential> keys;        // by access key id; active keys only
+    std::map<std::string, AccountQuotas> quotas;  // by account id; live accounts only
+  };
   CredentialStore(Catalog& catalog, const SecretBox& box) : catalog_(catalog), box_(box) {}
   Result<std::shared_ptr<const Snapshot>> load() const;
 
   Catalog& catalog_;
   const SecretBox& box_;
-  mutable std::mutex mutex_;
-  std::shared_ptr<const Snapshot> snapshot_;
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  std::mutex mutex_;  // guards stopping_
   std::condition_variable stop_cv_;
   bool stopping_ = false;
   std::thread thread_;

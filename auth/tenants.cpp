@@ -44,7 +44,7 @@ Result<NewCredentials> Tenants::create_tenant(const std::string& name,
   std::string id;
   for (int attempt = 0; attempt < 5; ++attempt) {
     id = account_id ? *account_id : random_string(12, kDigits);
-    created = catalog_.create_account(Account{id, name, clock_.now_ms()});
+    created = catalog_.create_account(Account{id, name, clock_.now_ms(), {}});
     if (created.code() != Errc::kAlreadyExists || account_id) break;
   }
   if (!created.ok()) return created;
@@ -59,11 +59,23 @@ Result<NewCredentials> Tenants::create_key(const std::string& account_id) {
   return NewCredentials{account_id, key_id, secret};
 }
 
+Status delete_tenant(Catalog& catalog, const std::string& account_id, int64_t now_ms) {
+  auto queues = catalog.list_live_queues();
+  if (!queues) return queues.error();
+  size_t owned = 0;
+  for (const QueueRecord& q : *queues) owned += q.account_id == account_id ? 1 : 0;
+  if (owned > 0) {
+    return Status(Errc::kAlreadyExists, "account " + account_id + " still owns " + std::to_string(owned) +
+                                            " queue(s); delete them first");
+  }
+  return catalog.delete_account(account_id, now_ms);
+}
+
 Result<bool> Tenants::ensure_default_tenant() {
   auto accounts = catalog_.list_accounts();
   if (!accounts) return accounts.error();
   if (!accounts->empty()) return false;
-  Status st = catalog_.create_account(Account{kDefaultAccountId, "default", clock_.now_ms()});
+  Status st = catalog_.create_account(Account{kDefaultAccountId, "default", clock_.now_ms(), {}});
   // Another node may have won the race; then its key exists as well, or will.
   if (st.code() == Errc::kAlreadyExists) return false;
   if (!st.ok()) return st;

@@ -52,6 +52,11 @@ class Tenants {
   const Clock& clock_;
 };
 
+// Deletes the account and deactivates its keys. kAlreadyExists (Errc's conflict) while
+// it still owns queues, whose messages would be stranded: the tenant deletes them first.
+// kNotFound when there is no such account. Blocking.
+Status delete_tenant(Catalog& catalog, const std::string& account_id, int64_t now_ms);
+
 // True for exactly 12 decimal digits.
 bool is_valid_account_id(const std::string& id);
 

@@ -234,6 +234,13 @@ void QueueEngine::create_queue(CreateQueueCommand command, std::function<void(Re
       }
       return;
     }
+    // Counted on the catalog thread, which serializes every creation on this node.
+    if (command.max_queues > 0 &&
+        list_queues(command.account_id, "").size() >= static_cast<size_t>(command.max_queues)) {
+      done(Status(Errc::kResourceExhausted, "The account has reached its limit of " +
+                                                std::to_string(command.max_queues) + " queues."));
+      return;
+    }
     int64_t now = options_.clock->now_ms();
     auto deleted = catalog_.last_queue_deletion_ms(command.account_id, command.name);
     if (!deleted) {

@@ -47,6 +47,7 @@ struct CreateQueueCommand {
   std::string name;
   std::map<std::string, std::string> attributes;
   std::map<std::string, std::string> tags;
+  int64_t max_queues = 0;  // the account's quota of live queues; 0: no limit
 };
 
 class QueueEngine {
@@ -57,7 +58,8 @@ class QueueEngine {
   ~QueueEngine();
 
   // CreateQueue semantics: an existing queue with the same attributes is returned as is;
-  // with different ones, kAlreadyExists; within 60 s of a deletion, kQueueDeletedRecently.
+  // with different ones, kAlreadyExists; within 60 s of a deletion, kQueueDeletedRecently;
+  // a new queue beyond command.max_queues, kResourceExhausted.
   void create_queue(CreateQueueCommand command, std::function<void(Result<QueueMetaPtr>)> done);
   void delete_queue(QueueMetaPtr queue, std::function<void(Status)> done);
   // Merges `attributes` into the queue's (an empty RedrivePolicy value removes it).

@@ -25,10 +25,19 @@ struct ClusterLayout {
   std::vector<std::string> shard_keys;
 };
 
+// An account's own limits; nullopt: the server's default applies (spoold flags).
+struct AccountQuotas {
+  std::optional<int64_t> max_queues;               // live queues at once
+  std::optional<int64_t> max_requests_per_second;  // token bucket rate (and burst)
+
+  bool operator==(const AccountQuotas&) const = default;
+};
+
 struct Account {
   std::string account_id;  // 12 decimal digits
   std::string name;
   int64_t created_ms = 0;
+  AccountQuotas quotas;
 };
 
 struct AccessKeyRecord {
@@ -67,6 +76,8 @@ class Catalog {
   virtual Result<std::vector<Account>> list_accounts() = 0;
   // Soft-deletes the account and deactivates its keys. kNotFound if absent.
   virtual Status delete_account(const std::string& account_id, int64_t now_ms) = 0;
+  // Replaces the live account's quota overrides whole. kNotFound if absent.
+  virtual Status set_account_quotas(const std::string& account_id, const AccountQuotas& quotas) = 0;
 
   // kAlreadyExists when the key id is taken; kNotFound when the account is absent.
   virtual Status create_access_key(const AccessKeyRecord& key) = 0;

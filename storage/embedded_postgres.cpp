@@ -236,6 +236,10 @@ Result<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::start(const std::str
 
 std::string EmbeddedPostgres::conninfo() const { return socket_conninfo(cluster_dir_, "spool"); }
 
+std::string embedded_conninfo(const std::string& data_dir) { return socket_conninfo(data_dir + "/pg", "spool"); }
+
+bool has_embedded_cluster(const std::string& data_dir) { return fs::exists(data_dir + "/pg/PG_VERSION"); }
+
 void EmbeddedPostgres::stop() {
   if (pid_ <= 0) return;
   // SIGINT is PostgreSQL's fast shutdown: roll back sessions, checkpoint, exit.

@@ -49,6 +49,14 @@ class EmbeddedPostgres {
   pid_t pid_;
 };
 
+// The libpq connection string of the `spool` database of the embedded cluster under
+// `data_dir`, whichever process runs it: `spoold admin` reaches a running spoold's
+// catalog this way (unix socket <data_dir>/pg/.s.PGSQL.5432).
+std::string embedded_conninfo(const std::string& data_dir);
+
+// Whether `data_dir` holds an embedded cluster (initdb has run there).
+bool has_embedded_cluster(const std::string& data_dir);
+
 // The directory holding `postgres` and `initdb`: $SPOOL_PG_BIN, else the newest
 // /usr/lib/postgresql/<version>/bin. kUnavailable with an install hint if none.
 Result<std::string> find_postgres_bin_dir();

@@ -18,6 +18,23 @@ std::string from_bytea(const std::string& text) {
 
 std::string now_sql() { return "(extract(epoch from clock_timestamp()) * 1000)::bigint"; }
 
+constexpr const char* kAccountColumns = "account_id, name, created_ms, max_queues, max_requests_per_second";
+
+std::optional<int64_t> nullable_int64(const PgRows& rows, int row, int column) {
+  if (rows.is_null(row, column)) return std::nullopt;
+  return rows.int64(row, column);
+}
+
+Account account_at(const PgRows& rows, int row) {
+  return Account{rows.text(row, 0), rows.text(row, 1), rows.int64(row, 2),
+                 AccountQuotas{nullable_int64(rows, row, 3), nullable_int64(rows, row, 4)}};
+}
+
+std::optional<std::string> nullable_text(const std::optional<int64_t>& value) {
+  if (!value) return std::nullopt;
+  return std::to_string(*value);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PgCatalog>> PgCatalog::open(const std::string& conninfo,
@@ -76,26 +93,33 @@ Status PgCatalog::create_account(const Account& account) {
 
 Result<std::optional<Account>> PgCatalog::find_account(const std::string& account_id) {
   std::lock_guard lock(mutex_);
-  auto rows = conn_->exec(
-      "SELECT account_id, name, created_ms FROM accounts"
-      " WHERE account_id = $1 AND deleted_ms IS NULL",
-      {account_id});
+  auto rows = conn_->exec(std::string("SELECT ") + kAccountColumns +
+                              " FROM accounts WHERE account_id = $1 AND deleted_ms IS NULL",
+                          {account_id});
   if (!rows) return rows.error();
   if (rows->size() == 0) return std::optional<Account>();
-  return std::optional<Account>(Account{rows->text(0, 0), rows->text(0, 1), rows->int64(0, 2)});
+  return std::optional<Account>(account_at(*rows, 0));
 }
 
 Result<std::vector<Account>> PgCatalog::list_accounts() {
   std::lock_guard lock(mutex_);
-  auto rows = conn_->exec(
-      "SELECT account_id, name, created_ms FROM accounts WHERE deleted_ms IS NULL"
-      " ORDER BY account_id");
+  auto rows = conn_->exec(std::string("SELECT ") + kAccountColumns +
+                          " FROM accounts WHERE deleted_ms IS NULL ORDER BY account_id");
   if (!rows) return rows.error();
   std::vector<Account> out;
-  for (int i = 0; i < rows->size(); ++i) {
-    out.push_back(Account{rows->text(i, 0), rows->text(i, 1), rows->int64(i, 2)});
-  }
+  for (int i = 0; i < rows->size(); ++i) out.push_back(account_at(*rows, i));
   return out;
+}
+
+Status PgCatalog::set_account_quotas(const std::string& account_id, const AccountQuotas& quotas) {
+  std::lock_guard lock(mutex_);
+  auto rows = conn_->exec(
+      "UPDATE accounts SET max_queues = $2, max_requests_per_second = $3"
+      " WHERE account_id = $1 AND deleted_ms IS NULL",
+      {account_id, nullable_text(quotas.max_queues), nullable_text(quotas.max_requests_per_second)});
+  if (!rows) return rows.error();
+  if (rows->affected() == 0) return Status(Errc::kNotFound, "no account " + account_id);
+  return Status();
 }
 
 Status PgCatalog::delete_account(const std::string& account_id, int64_t now_ms) {

@@ -27,6 +27,7 @@ class PgCatalog final : public Catalog, public MoveTaskCatalog {
   Result<std::optional<Account>> find_account(const std::string& account_id) override;
   Result<std::vector<Account>> list_accounts() override;
   Status delete_account(const std::string& account_id, int64_t now_ms) override;
+  Status set_account_quotas(const std::string& account_id, const AccountQuotas& quotas) override;
   Status create_access_key(const AccessKeyRecord& key) override;
   Result<std::vector<AccessKeyRecord>> list_access_keys(
       const std::optional<std::string>& account_id) override;

@@ -32,6 +32,8 @@ struct ActionContext {
   std::string account_id;     // the authenticated caller
   std::string access_key_id;
   std::string path_queue_url;  // a Query call sent to a queue URL: that URL; else ""
+  std::string action;          // the SQS action being run, for queue policy checks
+  int64_t max_queues = 0;      // the caller's quota of live queues; 0: no limit
 };
 
 using ActionDone = std::function<void(Result<Json>)>;
@@ -54,9 +56,15 @@ Result<std::map<std::string, std::string>> string_map(const Json& request, std::
 // A list of strings (AttributeNames, TagKeys); absent: empty.
 Result<std::vector<std::string>> string_list(const Json& request, std::string_view name);
 
-// The caller's queue named by QueueUrl (or by the Query call's path): kQueueNotFound
-// for another account's queue, exactly as for a missing one.
+// The queue named by QueueUrl (or by the Query call's path). Another account's queue
+// only when its Policy grants ctx.action to the caller (auth/queue_policy.h): if the
+// policy does not name the caller at all, kQueueNotFound exactly as for a missing queue;
+// if it names the caller but not for this action, kPermissionDenied.
 Result<QueueMetaPtr> resolve_queue(const ActionContext& ctx, const Json& request);
+
+// The queue `name` of `owner_account`, subject to the same policy check.
+Result<QueueMetaPtr> find_accessible_queue(const ActionContext& ctx, const std::string& owner_account,
+                                           const std::string& name);
 
 std::string queue_url_of(const ActionContext& ctx, const QueueMeta& queue);
 std::string queue_arn_of(const ActionContext& ctx, const QueueMeta& queue);

@@ -1,5 +1,6 @@
 #include "api/actions/action.h"
 
+#include "auth/queue_policy.h"
 #include "common/random.h"
 #include "engine/queue_names.h"
 
@@ -80,11 +81,30 @@ Result<QueueMetaPtr> resolve_queue(const ActionContext& ctx, const Json& request
   }
   auto ref = parse_queue_url(url);
   if (!ref) return ref.error();
-  // Another tenant's queue answers exactly like a missing one: names must not leak.
-  if (ref->account != ctx.account_id) {
-    return Status(Errc::kQueueNotFound, "The specified queue does not exist.");
+  return find_accessible_queue(ctx, ref->account, ref->name);
+}
+
+Result<QueueMetaPtr> find_accessible_queue(const ActionContext& ctx, const std::string& owner_account,
+                                           const std::string& name) {
+  if (owner_account == ctx.account_id) return ctx.engine.find_queue(owner_account, name);
+  // SQS's words for a queue that is missing or not shared with the caller; the same
+  // answer for both, so that other tenants' queue names do not leak.
+  const Status invisible(Errc::kQueueNotFound, "The specified queue does not exist or you do not have access to it.");
+  auto queue = ctx.engine.find_queue(owner_account, name);
+  if (!queue) return invisible;
+  auto policy = (*queue)->attributes.find("Policy");
+  std::string arn = queue_arn_of(ctx, **queue);
+  QueueAccessRequest access{ctx.account_id, owner_account, ctx.action, arn,
+                            policy == (*queue)->attributes.end() ? std::string_view() : std::string_view(policy->second)};
+  switch (authorize_queue_access(access)) {
+    case QueueAccess::kAllowed:
+      return queue;
+    case QueueAccess::kDenied:
+      return Status(Errc::kPermissionDenied, "Access to the resource " + queue_url_of(ctx, **queue) + " is denied.");
+    case QueueAccess::kInvisible:
+      return invisible;
   }
-  return ctx.engine.find_queue(ref->account, ref->name);
+  return invisible;
 }
 
 std::string queue_url_of(const ActionContext& ctx, const QueueMeta& queue) {

@@ -9,7 +9,7 @@ void create_queue_action(const ActionContext& ctx, const Json& request, ActionDo
   if (!attributes) return done(attributes.error());
   auto tags = string_map(request, "tags");
   if (!tags) return done(tags.error());
-  CreateQueueCommand command{ctx.account_id, *name, std::move(*attributes), std::move(*tags)};
+  CreateQueueCommand command{ctx.account_id, *name, std::move(*attributes), std::move(*tags), ctx.max_queues};
   ctx.engine.create_queue(std::move(command), [url_base = ctx.config.base_url(), done](Result<QueueMetaPtr> queue) {
     if (!queue) return done(queue.error());
     Json out = Json::object();

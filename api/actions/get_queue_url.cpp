@@ -5,12 +5,9 @@ namespace spool {
 void get_queue_url_action(const ActionContext& ctx, const Json& request, ActionDone done) {
   auto name = required_string(request, "QueueName");
   if (!name) return done(name.error());
-  // Another account's queue needs a grant in its policy (tenancy issue); until then the
-  // owner id must be the caller's own.
-  if (auto owner = optional_string(request, "QueueOwnerAWSAccountId"); owner && *owner != ctx.account_id) {
-    return done(Status(Errc::kQueueNotFound, "The specified queue does not exist."));
-  }
-  auto queue = ctx.engine.find_queue(ctx.account_id, *name);
+  // Another account's queue needs a grant of sqs:GetQueueUrl in its policy.
+  std::string owner = optional_string(request, "QueueOwnerAWSAccountId").value_or(ctx.account_id);
+  auto queue = find_accessible_queue(ctx, owner, *name);
   if (!queue) return done(queue.error());
   Json out = Json::object();
   out.set("QueueUrl", Json::string(queue_url_of(ctx, **queue)));

@@ -38,6 +38,28 @@ TEST(SpooldFlags, DefaultsMatchTheDocumentedValues) {
   EXPECT_FALSE(c.shards_given);
 }
 
+TEST(SpooldFlags, QuotaAndRequestSizeFlags) {
+  auto defaults = parse({});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->config.api.max_request_bytes, 4 * 1024 * 1024);
+  EXPECT_EQ(defaults->config.quotas.max_queues, 1000);
+  EXPECT_EQ(defaults->config.quotas.max_requests_per_second, 0);
+
+  FakeEnv env{{{"SPOOL_DEFAULT_MAX_REQUESTS_PER_SECOND", "250"}}};
+  auto cmd = parse({"--max-request-bytes", "65536", "--default-max-queues=7"}, env);
+  ASSERT_TRUE(cmd) << cmd.error().to_string();
+  EXPECT_EQ(cmd->config.api.max_request_bytes, 65536);
+  EXPECT_EQ(cmd->config.quotas.max_queues, 7);
+  EXPECT_EQ(cmd->config.quotas.max_requests_per_second, 250);
+  EXPECT_EQ(cmd->config.quotas.queues_for(AccountQuotas{3, std::nullopt}), 3);
+  EXPECT_EQ(cmd->config.quotas.requests_per_second_for(AccountQuotas{3, std::nullopt}), 250);
+
+  auto small = parse({"--max-request-bytes", "100"});
+  ASSERT_FALSE(small);
+  EXPECT_EQ(small.error().message(), "--max-request-bytes is '100'; must be 1024..67108864");
+  EXPECT_FALSE(parse({"--default-max-queues", "-1"}));
+}
+
 TEST(SpooldFlags, FlagsInBothSpellings) {
   auto cmd = parse({"--listen", "[::1]:7000", "--region=eu-west-1", "--shards", "8",
                     "--fsync=interval:5", "--public-url", "https://sqs.example.test/", "--repair"});

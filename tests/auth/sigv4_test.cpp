@@ -86,7 +86,7 @@ constexpr const char* kUnsignedPayloadAuthorization =
 class SigV4Test : public testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(catalog_.create_account(Account{kAccountId, "acme", 0}).ok());
+    ASSERT_TRUE(catalog_.create_account(Account{kAccountId, "acme", 0, {}}).ok());
     add_key(kAccessKeyId, kSecret);
     auto store = CredentialStore::start(catalog_, box_, std::chrono::hours(1));
     ASSERT_TRUE(store) << store.error().to_string();
@@ -314,7 +314,7 @@ TEST_F(SigV4Test, AcceptsASignatureComputedByHandWithPythonHmac) {
 
 TEST_F(SigV4Test, WrongSecretIsSignatureDoesNotMatch) {
   MemoryCatalog other;
-  ASSERT_TRUE(other.create_account(Account{kAccountId, "acme", 0}).ok());
+  ASSERT_TRUE(other.create_account(Account{kAccountId, "acme", 0, {}}).ok());
   ASSERT_TRUE(other.create_access_key(
                        AccessKeyRecord{kAccessKeyId, kAccountId, box_.seal(kAccessKeyId, "not-the-secret"), true, 0})
                   .ok());

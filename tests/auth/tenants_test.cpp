@@ -69,6 +69,23 @@ TEST_F(TenantsTest, KeyForMissingAccountIsNotFound) {
   EXPECT_EQ(tenants_.create_key("999999999999").status().code(), Errc::kNotFound);
 }
 
+TEST_F(TenantsTest, DeletingATenantWithQueuesIsRefused) {
+  auto creds = tenants_.create_tenant("acme");
+  ASSERT_TRUE(creds);
+  QueueRecord q;
+  q.account_id = creds->account_id;
+  q.name = "orders";
+  auto created = catalog_.create_queue(q);
+  ASSERT_TRUE(created);
+  EXPECT_EQ(delete_tenant(catalog_, creds->account_id, 2).code(), Errc::kAlreadyExists);
+  ASSERT_TRUE(catalog_.delete_queue(created->queue_id, 1).ok());
+  EXPECT_TRUE(delete_tenant(catalog_, creds->account_id, 2).ok());
+  auto keys = catalog_.list_access_keys(std::nullopt);
+  ASSERT_TRUE(keys);
+  EXPECT_TRUE(keys->empty());
+  EXPECT_EQ(delete_tenant(catalog_, creds->account_id, 2).code(), Errc::kNotFound);
+}
+
 TEST(AccountId, IsExactlyTwelveDigits) {
   EXPECT_TRUE(is_valid_account_id("000000000000"));
   EXPECT_FALSE(is_valid_account_id("00000000000"));

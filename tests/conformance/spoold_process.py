@@ -43,12 +43,15 @@ def make_data_root(prefix):
 
 class Spoold:
     """spoold on --data-dir `data_dir`, output appended to `log_path`, on a port picked
-    once (so a restart keeps the endpoint)."""
+    once (so a restart keeps the endpoint). `args` are further flags; `env` replaces the
+    environment when given."""
 
-    def __init__(self, binary, data_dir, log_path):
+    def __init__(self, binary, data_dir, log_path, args=(), env=None):
         self.binary = binary
         self.data_dir = data_dir
         self.log_path = log_path
+        self.args = list(args)
+        self.env = env
         self.port = free_port()
         self.endpoint = "http://127.0.0.1:%d" % self.port
         self.proc = None
@@ -61,8 +64,8 @@ class Spoold:
                 out.write(banner.encode())
                 out.flush()
             self.proc = subprocess.Popen(
-                [self.binary, "--data-dir", self.data_dir, "--listen", "127.0.0.1:%d" % self.port],
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                [self.binary, "--data-dir", self.data_dir, "--listen", "127.0.0.1:%d" % self.port] + self.args,
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env,
                 preexec_fn=parent_death_signal(signal.SIGKILL))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -57,6 +57,14 @@ class MemoryCatalog final : public Catalog {
     return Status();
   }
 
+  Status set_account_quotas(const std::string& account_id, const AccountQuotas& quotas) override {
+    std::lock_guard lock(mutex_);
+    auto it = accounts_.find(account_id);
+    if (it == accounts_.end()) return Status(Errc::kNotFound, "no account " + account_id);
+    it->second.quotas = quotas;
+    return Status();
+  }
+
   Status create_access_key(const AccessKeyRecord& key) override {
     std::lock_guard lock(mutex_);
     if (keys_.contains(key.access_key_id)) {

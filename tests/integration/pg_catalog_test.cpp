@@ -66,9 +66,9 @@ TEST(PgCatalog, ClusterLayoutIsFixedByTheFirstStart) {
 TEST(PgCatalog, AccountsAreUniqueAndSoftDeleted) {
   auto catalog = open_catalog(TestPostgres::instance().fresh_database());
   ASSERT_TRUE(catalog);
-  ASSERT_TRUE(catalog->create_account({"111111111111", "acme", 1000}).ok());
-  EXPECT_EQ(catalog->create_account({"111111111111", "other", 1000}).code(), Errc::kAlreadyExists);
-  EXPECT_EQ(catalog->create_account({"222222222222", "acme", 1000}).code(), Errc::kAlreadyExists);
+  ASSERT_TRUE(catalog->create_account({"111111111111", "acme", 1000, {}}).ok());
+  EXPECT_EQ(catalog->create_account({"111111111111", "other", 1000, {}}).code(), Errc::kAlreadyExists);
+  EXPECT_EQ(catalog->create_account({"222222222222", "acme", 1000, {}}).code(), Errc::kAlreadyExists);
   auto found = catalog->find_account("111111111111");
   ASSERT_TRUE(found);
   ASSERT_TRUE(found->has_value());
@@ -85,13 +85,35 @@ TEST(PgCatalog, AccountsAreUniqueAndSoftDeleted) {
   ASSERT_TRUE(keys);
   EXPECT_TRUE(keys->empty());
   // The name is free again once its account is deleted.
-  EXPECT_TRUE(catalog->create_account({"333333333333", "acme", 3000}).ok());
+  EXPECT_TRUE(catalog->create_account({"333333333333", "acme", 3000, {}}).ok());
+}
+
+TEST(PgCatalog, AccountQuotasRoundTripAndClear) {
+  auto catalog = open_catalog(TestPostgres::instance().fresh_database());
+  ASSERT_TRUE(catalog);
+  ASSERT_TRUE(catalog->create_account({"111111111111", "acme", 1000, {}}).ok());
+  auto fresh = catalog->find_account("111111111111");
+  ASSERT_TRUE(fresh && fresh->has_value());
+  EXPECT_EQ((*fresh)->quotas, AccountQuotas{});
+
+  ASSERT_TRUE(catalog->set_account_quotas("111111111111", {7, std::nullopt}).ok());
+  auto listed = catalog->list_accounts();
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].quotas.max_queues, 7);
+  EXPECT_EQ((*listed)[0].quotas.max_requests_per_second, std::nullopt);
+
+  ASSERT_TRUE(catalog->set_account_quotas("111111111111", {std::nullopt, 250}).ok());
+  auto found = catalog->find_account("111111111111");
+  ASSERT_TRUE(found && found->has_value());
+  EXPECT_EQ((*found)->quotas, (AccountQuotas{std::nullopt, 250}));
+  EXPECT_EQ(catalog->set_account_quotas("999999999999", {1, 1}).code(), Errc::kNotFound);
 }
 
 TEST(PgCatalog, AccessKeysRoundTripBytesAndRevoke) {
   auto catalog = open_catalog(TestPostgres::instance().fresh_database());
   ASSERT_TRUE(catalog);
-  ASSERT_TRUE(catalog->create_account({"111111111111", "acme", 1}).ok());
+  ASSERT_TRUE(catalog->create_account({"111111111111", "acme", 1, {}}).ok());
   std::string sealed("\x01\x00\xff\x80secret", 10);
   ASSERT_TRUE(catalog->create_access_key({"AK1", "111111111111", sealed, true, 5}).ok());
   EXPECT_EQ(catalog->create_access_key({"AK1", "111111111111", sealed, true, 5}).code(), Errc::kAlreadyExists);
@@ -139,7 +161,7 @@ QueueRecord sample_queue(const std::string& name) {
 TEST(PgCatalogQueues, CreateListUpdateDelete) {
   auto catalog = open_catalog(TestPostgres::instance().fresh_database());
   ASSERT_TRUE(catalog);
-  ASSERT_TRUE(catalog->create_account({"111111111111", "acme", 1}).ok());
+  ASSERT_TRUE(catalog->create_account({"111111111111", "acme", 1, {}}).ok());
   auto created = catalog->create_queue(sample_queue("orders"));
   ASSERT_TRUE(created) << created.error().to_string();
   EXPECT_GT(created->queue_id, 0u);
