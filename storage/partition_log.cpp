@@ -21,8 +21,7 @@ constexpr size_t kReadChunk = 64 * 1024;
 
 }  // namespace
 
-// One segment that holds batches. Fields under PartitionLog::mu_ except `file`, which
-// is set once when the segment is first known and never changes.
+// One segment that holds batches. Fields under PartitionLog::mu_.
 // Reads of one segment file, independent of the SegmentLog's own descriptors. The file
 // stays readable after retention unlinks it (Linux keeps the inode while it is open),
 // so a fetch in flight never sees a segment vanish under it.
@@ -107,7 +106,6 @@ std::shared_ptr<PartitionLog::SegmentInfo> PartitionLog::segment_for_locked(Segm
   // A segment's first frame carries the segment's base seq, which names the file.
   seg->path = file_names::segment_path(options_.dir, first_seq);
   seg->end_offset = seg->durable_end_offset = base_offset;
-  seg->file = PartitionReadFile::open(seg->path);
   segments_.push_back(seg);
   return seg;
 }
@@ -248,7 +246,10 @@ Result<PartitionLog::Cursor> PartitionLog::cursor(int64_t offset,
                              [](int64_t o, const auto& s) { return o < s->base_offset; });
   if (it != segments_.begin()) --it;
   for (bool first = true; it != segments_.end(); ++it, first = false) {
-    const SegmentInfo& seg = **it;
+    SegmentInfo& seg = **it;
+    // Opened on first read: a new segment's file is created by the sync thread, after
+    // the append that placed its first frame returned.
+    if (!seg.file) seg.file = PartitionReadFile::open(seg.path);
     uint64_t from = kSegmentHeaderSize;
     if (first) {
       from = timestamp_ms ? seg.index.position_for_time(*timestamp_ms, kSegmentHeaderSize)

@@ -14,8 +14,9 @@ constexpr size_t kLastOffsetDeltaAt = 23;
 constexpr size_t kBaseTimestampAt = 27;
 constexpr size_t kMaxTimestampAt = 35;
 constexpr size_t kRecordCountAt = 57;
-// A record's smallest encoding: 7 one-byte fields.
-constexpr size_t kMinRecordSize = 7;
+// A record's smallest encoding: 6 one-byte fields (attributes, two deltas, null key,
+// null value, no headers).
+constexpr size_t kMinRecordSize = 6;
 
 void put_be(std::string& out, uint64_t v, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>(v >> (8 * i)));
