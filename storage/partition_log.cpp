@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+
+#include "common/log.h"
 
 #include "storage/coding.h"
 #include "storage/file_names.h"
@@ -29,7 +32,10 @@ class PartitionReadFile {
  public:
   static std::shared_ptr<PartitionReadFile> open(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return nullptr;
+    if (fd < 0) {
+      log_warn("storage", "cannot open segment for reading", {{"file", path}, {"errno", errno}});
+      return nullptr;
+    }
     return std::shared_ptr<PartitionReadFile>(new PartitionReadFile(fd));
   }
   ~PartitionReadFile() { ::close(fd_); }
@@ -262,7 +268,7 @@ Result<PartitionLog::Cursor> PartitionLog::cursor(int64_t offset,
 
 Status PartitionLog::walk(const Cursor& c, const BatchVisitor& visit) const {
   for (const Span& span : c.spans) {
-    if (!span.file) return Status(Errc::kIoError, "cannot open " + span.path);
+    if (!span.file) return Status(Errc::kIoError, "cannot open " + span.path + " for reading");
     uint64_t pos = span.from;
     std::string chunk;
     uint64_t chunk_at = pos;

@@ -218,6 +218,20 @@ TEST_F(PartitionLogTest, OffsetForTimeFindsTheFirstRecordAtOrAfter) {
   EXPECT_FALSE(none->has_value());
 }
 
+// Segments are read through descriptors opened on first read, after the sync thread
+// created the file.
+TEST_F(PartitionLogTest, ReadsAfterRetentionStartAtTheNewFirstSegment) {
+  auto log = open(1 << 20);
+  for (int b = 0; b < 8; ++b) append(*log, b * 500, 500, 1000, 1000);
+  auto deleted = log->retain(-1, 1 << 20);
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(*deleted, 2u);
+  EXPECT_EQ(log->bounds().log_start_offset, 2000);
+  auto f = log->read(2000, 1);
+  ASSERT_TRUE(f) << f.error().to_string();
+  EXPECT_EQ(record_batch::decode_header(f->batches.at(0))->base_offset, 2000);
+}
+
 TEST_F(PartitionLogTest, AHighWatermarkListenerRunsAfterEachDurableBatch) {
   auto log = open();
   std::atomic<int> calls{0};
