@@ -308,18 +308,22 @@ Status PartitionLog::walk(const Cursor& c, const BatchVisitor& visit) const {
   return Status();
 }
 
-Result<FetchedBatches> PartitionLog::read(int64_t offset, size_t max_bytes) const {
+Result<FetchedBatches> PartitionLog::read(int64_t offset, size_t max_bytes, uint64_t max_records) const {
   auto c = cursor(offset, std::nullopt);
   if (!c) return c.error();
   FetchedBatches out;
   out.bounds = c->bounds;
   size_t total = 0;
+  uint64_t records = 0;
   Status s = walk(*c, [&](std::string_view batch, const record_batch::BatchInfo& info) {
     if (info.next_offset() <= offset) return true;
     if (!out.batches.empty() && total + batch.size() > max_bytes) return false;
     total += batch.size();
     out.batches.emplace_back(batch);
-    return total < max_bytes;
+    // Records this batch holds from `offset` on: enough once they reach max_records.
+    const int64_t from = std::max(offset, info.base_offset);
+    records += static_cast<uint64_t>(info.next_offset() - from);
+    return total < max_bytes && records < max_records;
   });
   if (!s.ok()) return s;
   return out;

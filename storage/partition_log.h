@@ -88,9 +88,10 @@ class PartitionLog {
   Status append(std::string batch, int32_t count, int64_t max_timestamp_ms, AppendDone done);
 
   // Batches from the one holding `offset` while their bytes stay within max_bytes (at
-  // least one batch, Kafka's rule). kOffsetOutOfRange when offset < log start or > high
-  // watermark; empty at the high watermark.
-  Result<FetchedBatches> read(int64_t offset, size_t max_bytes) const;
+  // least one batch, Kafka's rule) and until they hold max_records records from `offset`
+  // on. kOffsetOutOfRange when offset < log start or > high watermark; empty at the high
+  // watermark.
+  Result<FetchedBatches> read(int64_t offset, size_t max_bytes, uint64_t max_records = UINT64_MAX) const;
   // The first offset whose record timestamp is >= timestamp_ms, with that timestamp;
   // nullopt when no record is that new.
   Result<std::optional<std::pair<int64_t, int64_t>>> offset_for_time(int64_t timestamp_ms) const;

@@ -38,6 +38,8 @@ struct Args {
   double seconds = 5;
   int connections = 4;
   std::string only;  // "produce" or "fetch"; empty = both
+  int size = 0;      // only this record size; 0 = 100 and 1024
+  int batch = 0;     // only this batch size; 0 = 1, 100 and 1000
 };
 
 // One keep-alive HTTP/1.1 connection with a SigV4 signer for key test/test.
@@ -211,6 +213,19 @@ void run_case(const Args& a, int size, int batch) {
     for (auto& th : threads) th.join();
     report("produce", size, batch, a, t, std::chrono::duration<double>(Clock::now() - start).count());
   }
+  if (a.only == "fetch") {
+    // Nothing was produced in this run: fill each partition with >= 20,000 records first.
+    std::vector<std::thread> fillers;
+    for (int c = 0; c < a.connections; ++c) {
+      fillers.emplace_back([&, c] {
+        Connection conn(a);
+        const std::string path = "/v1/topics/" + topic + "/partitions/" + std::to_string(c) + "/records";
+        std::string reply;
+        for (int i = 0; i < (20'000 + batch - 1) / batch; ++i) conn.call("POST", path, "", body, body_hash, &reply);
+      });
+    }
+    for (auto& th : fillers) th.join();
+  }
   if (a.only.empty() || a.only == "fetch") {
     Totals t;
     auto start = Clock::now();
@@ -260,9 +275,13 @@ int main(int argc, char** argv) {
       a.connections = std::atoi(v.c_str());
     } else if (k == "--only") {
       a.only = v;
+    } else if (k == "--size") {
+      a.size = std::atoi(v.c_str());
+    } else if (k == "--batch") {
+      a.batch = std::atoi(v.c_str());
     } else {
       std::fprintf(stderr, "usage: %s [--endpoint 127.0.0.1:9324] [--seconds 5] [--connections 4] "
-                           "[--only produce|fetch]\n", argv[0]);
+                           "[--only produce|fetch] [--size B] [--batch N]\n", argv[0]);
       return 2;
     }
   }
@@ -273,7 +292,9 @@ int main(int argc, char** argv) {
   std::printf("| op | record | batch | connections | records/s | MB/s | req/s | errors |\n");
   std::printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
   for (int size : {100, 1024}) {
-    for (int batch : {1, 100, 1000}) run_case(a, size, batch);
+    for (int batch : {1, 100, 1000}) {
+      if ((a.size == 0 || a.size == size) && (a.batch == 0 || a.batch == batch)) run_case(a, size, batch);
+    }
   }
   return 0;
 }

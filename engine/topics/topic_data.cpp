@@ -181,7 +181,7 @@ Result<FetchReply> TopicEngine::read(const Topic& topic, const TopicPartition& p
   PartitionBounds bounds = partition.log().bounds();
   if (offset == kEarliest) offset = bounds.log_start_offset;
   if (offset == kLatest) offset = bounds.high_watermark;
-  auto fetched = partition.log().read(offset, request.max_bytes);
+  auto fetched = partition.log().read(offset, request.max_bytes, request.max_records);
   if (!fetched) {
     if (fetched.error().code() != Errc::kOffsetOutOfRange) return fetched.error();
     return Status(Errc::kOffsetOutOfRange, "offset " + std::to_string(offset) + " is out of range for " +
