@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "api/sqs_errors.h"
 #include "api/topics/topic_errors.h"
 #include "api/topics/topic_routes.h"
 #include "auth/sigv4.h"
@@ -21,8 +22,9 @@ void TopicService::handle(HttpRequest request, const std::string& request_id, To
   SigV4Failure why = SigV4Failure::kNone;
   auto caller = verify_sigv4(signed_request, credentials_, config_.region, clock_.now_ms(), &why);
   if (!caller) {
+    // The queue API's error code names the reason (spec/topics-api.md section 8).
     Json details = Json::object();
-    details.set("reason", Json::string(std::string(errc_name(caller.error().code()))));
+    details.set("reason", Json::string(std::string(sqs_error_for(caller.error().code()).json_type)));
     return answer(topic_error_response(caller.error(), request_id, details), "unauthenticated");
   }
   if (route.handler == nullptr) {

@@ -39,8 +39,14 @@ TopicEngine::~TopicEngine() {
   // the directory, each waiting for its pending appends.
   timers_->stop();
   catalog_thread_->stop();
-  std::lock_guard lock(directory_mutex_);
-  directory_.clear();
+  std::map<std::pair<std::string, std::string>, TopicPtr> directory;
+  {
+    std::lock_guard lock(directory_mutex_);
+    directory.swap(directory_);
+  }
+  for (const auto& [key, topic] : directory) {
+    for (const auto& p : topic->partitions) p->drop_waiters();
+  }
 }
 
 Result<std::unique_ptr<TopicEngine>> TopicEngine::open(TopicEngineOptions options, TopicCatalog& catalog) {

@@ -36,6 +36,16 @@ bool TopicPartition::cancel_wait(uint64_t id) {
   return waiters_.erase(id) > 0;
 }
 
+void TopicPartition::drop_waiters() {
+  std::map<uint64_t, Waiter> dropped;
+  {
+    std::lock_guard lock(mu_);
+    dropped.swap(waiters_);
+  }
+  // Destroyed outside mu_: a callback may hold the last reference to something that
+  // takes locks when it goes.
+}
+
 void TopicPartition::on_durable() {
   std::vector<std::function<void()>> ready;
   {

@@ -35,6 +35,9 @@ class TopicPartition {
   uint64_t wait_for(int64_t offset, std::function<void()> wake);
   // False when the waiter already ran (or is running).
   bool cancel_wait(uint64_t id);
+  // Forgets every waiter without running it (shutdown: their timers are gone too, and a
+  // waiter's callback holds this partition, so keeping it would keep the log open).
+  void drop_waiters();
 
  private:
   struct Waiter {

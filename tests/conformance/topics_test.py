@@ -55,9 +55,9 @@ class Suite:
         st, reply, _ = self.c.call("GET", "/v1/topics", sign=False)
         eq(st, 401, "unsigned")
         eq(reply["error_code"], "unauthenticated", "unsigned code")
-        eq(reply["reason"], "MissingAuthentication", "reason")
+        eq(reply["reason"], "MissingAuthenticationToken", "reason")
         st, reply, _ = TopicsClient(self.server.endpoint, "test", "wrong").call("GET", "/v1/topics")
-        eq((st, reply["error_code"], reply["reason"]), (401, "unauthenticated", "SignatureMismatch"), "bad secret")
+        eq((st, reply["error_code"], reply["reason"]), (401, "unauthenticated", "SignatureDoesNotMatch"), "bad secret")
 
     def test_curl_aws_sigv4_works_as_the_readme_prints(self):
         if shutil.which("curl") is None:
