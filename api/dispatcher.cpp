@@ -42,6 +42,15 @@ void Dispatcher::handle(HttpRequest request, Reply reply) {
       return;
     }
   }
+  if (topics_ != nullptr && TopicService::owns_path(request.path)) {
+    topics_->handle(std::move(request), uuid_v4(),
+                    [this, start, reply](HttpResponse response, std::string_view outcome,
+                                         std::string_view operation) {
+                      metrics_.request_finished(operation, outcome, seconds_since(start));
+                      reply(std::move(response));
+                    });
+    return;
+  }
   handle_sqs(request, reply, start);
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 
 // Dispatcher: the api's front door. Routes one HttpRequest to the operational endpoints
-// (/health, /ready, /metrics) or to the SQS protocols, and makes sure every request gets
+// (/health, /ready, /metrics), to the topics REST API (/v1/...) or to the SQS protocols,
+// and makes sure every request gets
 // a well-formed answer in its protocol, with its outcome counted.
 //
 // Safe from any thread; handle() never blocks. Borrowed objects must outlive it.
@@ -13,6 +14,7 @@
 #include "api/http_types.h"
 #include "api/sqs_protocol.h"
 #include "api/sqs_service.h"
+#include "api/topics_service.h"
 
 namespace spool {
 
@@ -20,8 +22,10 @@ class Dispatcher {
  public:
   // `is_ready` must not block (see Readiness). Without `sqs`, every well-formed SQS call
   // is answered UnsupportedOperation (tests of the routing alone).
-  Dispatcher(ApiMetrics& metrics, std::function<bool()> is_ready, SqsService* sqs = nullptr)
-      : metrics_(metrics), is_ready_(std::move(is_ready)), sqs_(sqs) {}
+  // Without `topics`, /v1/ paths go to the SQS protocols like any other path.
+  Dispatcher(ApiMetrics& metrics, std::function<bool()> is_ready, SqsService* sqs = nullptr,
+             TopicService* topics = nullptr)
+      : metrics_(metrics), is_ready_(std::move(is_ready)), sqs_(sqs), topics_(topics) {}
 
   void handle(HttpRequest request, Reply reply);
 
@@ -32,6 +36,7 @@ class Dispatcher {
   ApiMetrics& metrics_;
   std::function<bool()> is_ready_;
   SqsService* sqs_;
+  TopicService* topics_;
 };
 
 }  // namespace spool

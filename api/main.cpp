@@ -1,8 +1,9 @@
 // spoold's composition root: builds every layer and wires them together (the one place
 // allowed to name them all, as Envoy's source/exe/). Start-up order: flags → data
 // directory lock → PostgreSQL (embedded or given) → catalog and migrations → cluster
-// layout → tenants → credentials → queue engine (shards recover) → HTTP. Shutdown runs
-// the reverse: stop accepting, drain the shards, then the catalog, then PostgreSQL.
+// layout → tenants → credentials → queue engine (shards recover) → topic engine
+// (partitions recover) → HTTP. Shutdown runs the reverse: stop accepting, drain the
+// partitions and the shards, then the catalog, then PostgreSQL.
 
 #include <prometheus/registry.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "api/readiness.h"
 #include "api/spoold_flags.h"
 #include "api/sqs_service.h"
+#include "api/topics_service.h"
 #include "auth/credentials.h"
 #include "auth/secret_box.h"
 #include "auth/tenants.h"
@@ -26,9 +28,11 @@
 #include "common/log.h"
 #include "engine/engine_metrics.h"
 #include "engine/queue_engine.h"
+#include "engine/topics/topic_engine.h"
 #include "storage/data_dir_lock.h"
 #include "storage/embedded_postgres.h"
 #include "storage/pg_catalog.h"
+#include "storage/pg_topic_catalog.h"
 
 namespace spool {
 namespace {
@@ -127,11 +131,24 @@ int run(const SpooldConfig& config) {
   if (!engine) return fail_start(engine.error());
   SqsService sqs(**engine, **credentials, config.api, config.quotas, clock);
 
+  auto topic_catalog = PgTopicCatalog::open(conninfo);
+  if (!topic_catalog) return fail_start(topic_catalog.error());
+  topics::TopicMetrics topic_metrics(registry);
+  topics::TopicEngineOptions topic_options;
+  topic_options.data_dir = config.storage.data_dir;
+  topic_options.fsync = config.storage.fsync;
+  topic_options.shard_count = static_cast<uint32_t>(layout->shard_count);
+  topic_options.clock = &clock;
+  topic_options.metrics = &topic_metrics;
+  auto topic_engine = topics::TopicEngine::open(topic_options, **topic_catalog);
+  if (!topic_engine) return fail_start(topic_engine.error());
+  TopicService topic_service(**topic_engine, **credentials, config.api, clock);
+
   ApiMetrics metrics(registry);
   Catalog* catalog_ptr = catalog->get();
   auto readiness = std::make_unique<Readiness>([catalog_ptr] { return catalog_ptr->ping(); },
                                                std::chrono::seconds(1));
-  Dispatcher dispatcher(metrics, [r = readiness.get()] { return r->ready(); }, &sqs);
+  Dispatcher dispatcher(metrics, [r = readiness.get()] { return r->ready(); }, &sqs, &topic_service);
 
   int threads = config.api.http_threads;
   if (threads == 0) threads = std::max(2u, std::thread::hardware_concurrency());
@@ -156,6 +173,8 @@ int run(const SpooldConfig& config) {
   log_info("api", "stopping", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
   server.stop();
   readiness.reset();  // its thread pings the catalog
+  topic_engine->reset();  // drains every partition's log
+  topic_catalog->reset();
   engine->reset();    // drains every shard's log
   credentials->reset();
   catalog->reset();

@@ -77,6 +77,21 @@ SqsError sqs_error_for(Errc code) {
       return {"IncompleteSignature", "IncompleteSignature", 403, true};
     case Errc::kMissingAuthentication:
       return {"MissingAuthenticationToken", "MissingAuthenticationToken", 403, true};
+    // Topic failures have their own table (api/topics/topic_errors.cpp); no SQS action
+    // produces them, so reaching this is a bug.
+    case Errc::kTopicNotFound:
+    case Errc::kPartitionNotFound:
+    case Errc::kOffsetOutOfRange:
+    case Errc::kInvalidTopicName:
+    case Errc::kInvalidPartitions:
+    case Errc::kInvalidConfig:
+    case Errc::kUnsupportedConfig:
+    case Errc::kInvalidRecord:
+    case Errc::kInvalidTimestamp:
+    case Errc::kRecordTooLarge:
+    case Errc::kRequestTooLarge:
+    case Errc::kInvalidGroupId:
+      return {"InternalFailure", "InternalFailure", 500, false};
   }
   SPOOL_CHECK(code != Errc::kOk);
   return {"InternalFailure", "InternalFailure", 500, false};

@@ -37,6 +37,18 @@ std::string_view errc_name(Errc code) {
     case Errc::kSignatureMismatch: return "SignatureMismatch";
     case Errc::kIncompleteSignature: return "IncompleteSignature";
     case Errc::kMissingAuthentication: return "MissingAuthentication";
+    case Errc::kTopicNotFound: return "TopicNotFound";
+    case Errc::kPartitionNotFound: return "PartitionNotFound";
+    case Errc::kOffsetOutOfRange: return "OffsetOutOfRange";
+    case Errc::kInvalidTopicName: return "InvalidTopicName";
+    case Errc::kInvalidPartitions: return "InvalidPartitions";
+    case Errc::kInvalidConfig: return "InvalidConfig";
+    case Errc::kUnsupportedConfig: return "UnsupportedConfig";
+    case Errc::kInvalidRecord: return "InvalidRecord";
+    case Errc::kInvalidTimestamp: return "InvalidTimestamp";
+    case Errc::kRecordTooLarge: return "RecordTooLarge";
+    case Errc::kRequestTooLarge: return "RequestTooLarge";
+    case Errc::kInvalidGroupId: return "InvalidGroupId";
   }
   return "Unknown";
 }

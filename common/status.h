@@ -57,6 +57,19 @@ enum class Errc {
   kSignatureMismatch,         // signature, date window, credential scope or signed `host` wrong
   kIncompleteSignature,       // Authorization header or presigned parameters malformed
   kMissingAuthentication,     // neither an Authorization header nor presigned parameters
+  // Retained topics (spec/topics-api.md section 8; api/topics/topic_errors.cpp).
+  kTopicNotFound,
+  kPartitionNotFound,
+  kOffsetOutOfRange,          // below the log start or above the high watermark
+  kInvalidTopicName,
+  kInvalidPartitions,         // count outside 1..1024, or not an increase
+  kInvalidConfig,             // unknown topic config key or bad value
+  kUnsupportedConfig,         // a Kafka setting Spool does not implement yet
+  kInvalidRecord,             // bad data form, base64 or header in a produced record
+  kInvalidTimestamp,          // record timestamp outside 0 .. now + 1 h
+  kRecordTooLarge,            // record over max.message.bytes
+  kRequestTooLarge,           // produce call over 10,000 records or 8 MiB
+  kInvalidGroupId,
 };
 
 // The enumerator's name without the leading k, for logs and tests ("QueueNotFound").

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates openapi.yaml (OpenAPI 3.0.3) from botocore's SQS service model.
+"""Generates openapi.yaml (OpenAPI 3.0.3) from botocore's SQS service model, plus the
+hand-written topics section of scripts/openapi_topics.py.
 
     python3 scripts/gen_openapi.py > openapi.yaml
 
@@ -29,6 +30,9 @@ import json
 import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import openapi_topics  # noqa: E402  the hand-written /v1/ topics section
 
 MODEL_REL = os.path.join("data", "sqs", "2012-11-05", "service-2.json.gz")
 FALLBACK_MODEL = ("/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/botocore/"
@@ -90,6 +94,11 @@ Schemas: one per model shape reachable from the actions (structures, lists, maps
 strings, enums, integers, booleans; blobs are base64 strings). Maps are objects whose
 `additionalProperties` is the value schema; OpenAPI 3.0 cannot constrain property
 names, so the key's schema is given in the extension `x-map-key`.
+
+Retained topics (tag `topics`): the REST paths under `/v1/` are written by hand in
+`scripts/openapi_topics.py` (spec/topics-api.md) and merged in by the generator. They
+are ordinary templated paths with JSON bodies, signed with SigV4 like the queue API
+(scope service `sqs`); errors are the `TopicError` response.
 """
 
 
@@ -323,6 +332,7 @@ def build_document(model):
     }
     for o in ops:
         paths[PATH_PREFIX + meta["targetPrefix"] + "." + o] = operation(model, o)
+    paths.update(openapi_topics.paths())
 
     schemas = {
         "SqsErrorBody": {
@@ -340,6 +350,8 @@ def build_document(model):
             "additionalProperties": False,
         },
     }
+    for name, schema in openapi_topics.schemas().items():
+        schemas[name] = schema
     for name in sorted(reachable_shapes(model)):
         if name in schemas:
             raise SystemExit("gen_openapi: shape name %s clashes with a Spool schema" % name)
@@ -360,6 +372,7 @@ def build_document(model):
         "tags": [
             {"name": "operations", "description": "Health, readiness and metrics (unauthenticated)."},
             {"name": "sqs", "description": "SQS actions, AWS JSON 1.0 protocol."},
+            openapi_topics.TAG,
         ],
         "paths": paths,
         "components": {
@@ -369,7 +382,7 @@ def build_document(model):
                 "name": "Authorization",
                 "description": "AWS Signature Version 4 (`AWS4-HMAC-SHA256 Credential=...`).",
             }},
-            "responses": {"SqsError": {
+            "responses": dict(openapi_topics.responses(), SqsError={
                 "description": ("An SQS error. `__type` carries the modeled shape name; the legacy "
                                 "Query code (which current SDKs surface as the error code) is in "
                                 "`x-amzn-query-error`."),
@@ -382,7 +395,7 @@ def build_document(model):
                     "x-amzn-RequestId": {"schema": {"type": "string"}},
                 },
                 "content": {JSON_MEDIA: {"schema": ref("SqsErrorBody")}},
-            }},
+            }),
             "schemas": schemas,
         },
     }

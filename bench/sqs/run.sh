@@ -11,6 +11,8 @@
 #   CONNECTIONS=32            connections of send-batch, receive-delete and hello
 #   PREFILL=100000            messages sent before receive-delete
 #   LATENCY_RATE=1000         messages/s of the latency scenario
+#   FIFO_GROUPS="1000 1"      message groups of the FIFO runs (send-batch, receive-delete);
+#                             empty skips them
 #   MOTO_SECONDS=5 MOTO_CONNECTIONS=4
 #   SPOOL_FSYNC=              pass --fsync to spoold (default: spoold's own, batch)
 #   PROFILE=1                 perf-record spoold during one `send` run at the peak
@@ -30,6 +32,7 @@ SEND_CONNECTIONS=${SEND_CONNECTIONS:-"1 8 32 128 256"}
 CONNECTIONS=${CONNECTIONS:-32}
 PREFILL=${PREFILL:-100000}
 LATENCY_RATE=${LATENCY_RATE:-1000}
+FIFO_GROUPS=${FIFO_GROUPS-"1000 1"}
 MOTO_SECONDS=${MOTO_SECONDS:-5}
 MOTO_CONNECTIONS=${MOTO_CONNECTIONS:-4}
 GEN_THREADS=${GEN_THREADS:-1}
@@ -134,6 +137,12 @@ for w in 0 1; do
     --connections="$CONNECTIONS" --seconds="$RUN_SECONDS"
 done
 run_gen spool "$SPOOL" --scenario=latency --rate="$LATENCY_RATE" --seconds="$RUN_SECONDS"
+for g in $FIFO_GROUPS; do
+  run_gen spool "$SPOOL" --scenario=send-batch --groups="$g" --connections="$CONNECTIONS" --seconds="$RUN_SECONDS"
+  # Long polls (wait 1): with few groups most receives find every group in flight.
+  run_gen spool "$SPOOL" --scenario=receive-delete --groups="$g" --wait-time=1 --prefill="$PREFILL" \
+    --connections="$CONNECTIONS" --seconds="$RUN_SECONDS"
+done
 
 if [[ "$PROFILE" == 1 ]] && command -v perf >/dev/null; then
   log "profiling spoold during send at $best_conns connections"

@@ -1,0 +1,164 @@
+// Consumer groups with stateless, explicit commits (spec/topics-api.md section 7).
+// Managed membership (join, heartbeat, assignment) is not built yet: every group is
+// "Empty" and commits need no member_id.
+
+#include "api/topics/topic_errors.h"
+#include "api/topics/topic_handlers.h"
+#include "engine/topics/topic_config.h"
+
+namespace spool::topic_handlers {
+namespace {
+
+Json offsets_json(const std::vector<topics::GroupPartitionOffset>& offsets) {
+  Json list = Json::array();
+  for (const auto& o : offsets) {
+    Json e = Json::object();
+    e.set("partition", Json::number(o.partition));
+    e.set("offset", o.committed ? Json::number(o.committed->offset) : Json());
+    e.set("metadata", o.committed ? Json::string(o.committed->metadata) : Json());
+    e.set("committed_at", o.committed ? Json::number(o.committed->commit_ms) : Json());
+    e.set("high_watermark", Json::number(o.high_watermark));
+    e.set("lag", o.lag ? Json::number(*o.lag) : Json());
+    list.push(std::move(e));
+  }
+  return list;
+}
+
+Status group_name(const TopicCall& call) { return topics::validate_group_name(call.path.at(1)); }
+
+void no_content(const TopicCallPtr& call) {
+  HttpResponse r;
+  r.status = 204;
+  r.headers.emplace_back("x-amzn-RequestId", call->request_id);
+  call->reply(std::move(r), "ok");
+}
+
+}  // namespace
+
+void commit_offsets(TopicCallPtr call) {
+  if (Status s = group_name(*call); !s.ok()) return call->fail(s);
+  auto body = call->body_object({"topic", "offsets", "member_id"});
+  if (!body) return call->fail(body.error());
+  if (body->find("member_id") != nullptr && !body->find("member_id")->is_null()) {
+    return call->fail(Status(Errc::kNotFound, "managed membership is not available yet; commit without member_id"));
+  }
+  const Json* topic_name = body->find("topic");
+  const Json* offsets = body->find("offsets");
+  if (topic_name == nullptr || !topic_name->is_string() || offsets == nullptr || !offsets->is_array()) {
+    return call->fail(Status(Errc::kInvalidArgument, "a commit needs \"topic\" and a list of \"offsets\""));
+  }
+  auto topic = call->engine.find_topic(call->account, topic_name->text());
+  if (!topic) return call->fail(topic.error());
+  std::vector<topics::OffsetCommit> commits;
+  for (const Json& o : offsets->items()) {
+    if (!o.is_object() || !check_fields(o, {"partition", "offset", "metadata"}, "offsets").ok()) {
+      return call->fail(Status(Errc::kInvalidArgument, "an offset is {\"partition\", \"offset\", \"metadata\"?}"));
+    }
+    auto partition = int_member(o, "partition");
+    auto offset = int_member(o, "offset");
+    if (!partition || !*partition || **partition < 0 || **partition > INT32_MAX) {
+      return call->fail(Status(Errc::kInvalidArgument, "partition must be an integer >= 0"));
+    }
+    if (!offset || !*offset || **offset < 0) {
+      Json details = Json::object();
+      details.set("partition", Json::number(**partition));
+      return call->fail(Status(Errc::kInvalidArgument, "offset must be an integer >= 0"), details);
+    }
+    topics::OffsetCommit c;
+    c.partition = static_cast<uint32_t>(**partition);
+    c.offset = **offset;
+    if (const Json* m = o.find("metadata"); m != nullptr && !m->is_null()) {
+      if (!m->is_string()) return call->fail(Status(Errc::kInvalidArgument, "metadata must be a string"));
+      c.metadata = m->text();
+    }
+    commits.push_back(std::move(c));
+  }
+  call->engine.commit_offsets(call->account, call->path.at(1), *topic, std::move(commits),
+                              [call](Status s) {
+                                if (!s.ok()) return call->fail(s);
+                                no_content(call);
+                              });
+}
+
+void get_committed_offsets(TopicCallPtr call) {
+  if (Status s = group_name(*call); !s.ok()) return call->fail(s);
+  const std::string& group = call->path.at(1);
+  Json out = Json::object();
+  out.set("group", Json::string(group));
+  if (const std::string* topic_name = call->param("topic")) {
+    auto topic = call->engine.find_topic(call->account, *topic_name);
+    if (!topic) return call->fail(topic.error());
+    out.set("topic", Json::string(*topic_name));
+    out.set("offsets", offsets_json(call->engine.committed_offsets(call->account, group, *topic)));
+  } else {
+    Json list = Json::array();
+    for (const auto& topic : call->engine.group_topics(call->account, group)) {
+      Json t = Json::object();
+      t.set("topic", Json::string(topic->name));
+      t.set("offsets", offsets_json(call->engine.committed_offsets(call->account, group, topic)));
+      list.push(std::move(t));
+    }
+    out.set("topics", std::move(list));
+  }
+  call->ok(200, to_json(out));
+}
+
+void delete_committed_offsets(TopicCallPtr call) {
+  if (Status s = group_name(*call); !s.ok()) return call->fail(s);
+  const std::string* topic_name = call->param("topic");
+  if (topic_name == nullptr) return call->fail(Status(Errc::kInvalidArgument, "topic is required"));
+  auto topic = call->engine.find_topic(call->account, *topic_name);
+  if (!topic) return call->fail(topic.error());
+  call->engine.delete_group_offsets(call->account, call->path.at(1), *topic, [call](Status s) {
+    if (!s.ok()) return call->fail(s);
+    no_content(call);
+  });
+}
+
+void list_groups(TopicCallPtr call) {
+  // Groups exist through their committed offsets; list every group with any.
+  std::map<std::string, std::vector<std::string>> groups;
+  const std::string* prefix = call->param("prefix");
+  for (const auto& [group, topics] : call->engine.groups(call->account)) {
+    if (prefix && !group.starts_with(*prefix)) continue;
+    groups[group] = topics;
+  }
+  Json list = Json::array();
+  for (const auto& [group, topic_names] : groups) {
+    Json g = Json::object();
+    g.set("group", Json::string(group));
+    g.set("state", Json::string("Empty"));
+    g.set("member_count", Json::number(0));
+    Json names = Json::array();
+    for (const auto& n : topic_names) names.push(Json::string(n));
+    g.set("topics", std::move(names));
+    list.push(std::move(g));
+  }
+  Json out = Json::object();
+  out.set("groups", std::move(list));
+  out.set("next_token", Json());
+  call->ok(200, to_json(out));
+}
+
+void describe_group(TopicCallPtr call) {
+  if (Status s = group_name(*call); !s.ok()) return call->fail(s);
+  const std::string& group = call->path.at(1);
+  auto topics = call->engine.group_topics(call->account, group);
+  if (topics.empty()) {
+    return call->reply(topic_error_response(404, "group_not_found",
+                                            "group " + group + " has no members and no committed offsets",
+                                            call->request_id),
+                       "group_not_found");
+  }
+  Json out = Json::object();
+  out.set("group", Json::string(group));
+  out.set("state", Json::string("Empty"));
+  out.set("generation", Json::number(0));
+  Json names = Json::array();
+  for (const auto& t : topics) names.push(Json::string(t->name));
+  out.set("topics", std::move(names));
+  out.set("members", Json::array());
+  call->ok(200, to_json(out));
+}
+
+}  // namespace spool::topic_handlers

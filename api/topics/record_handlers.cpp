@@ -1,0 +1,261 @@
+#include <charconv>
+
+#include "api/topics/topic_errors.h"
+#include "api/topics/topic_handlers.h"
+#include "api/topics/topic_values.h"
+
+namespace spool::topic_handlers {
+namespace {
+
+constexpr size_t kMaxProduceBody = 8u << 20;
+
+Json index_details(const Status& s) {
+  // Engine messages for one record start with "record <i>: ".
+  Json details;
+  const std::string& m = s.message();
+  if (m.starts_with("record ")) {
+    int64_t index = 0;
+    auto [end, ec] = std::from_chars(m.data() + 7, m.data() + m.size(), index);
+    if (ec == std::errc() && *end == ':') {
+      details = Json::object();
+      details.set("index", Json::number(index));
+    }
+  }
+  return details;
+}
+
+Result<topics::ProduceRecord> record_from(const Json& item, size_t index) {
+  const std::string at = "record " + std::to_string(index);
+  if (!item.is_object()) return Status(Errc::kInvalidRecord, at + ": must be an object");
+  if (Status s = check_fields(item, {"partition", "key", "value", "headers", "timestamp"}, at); !s.ok()) {
+    return Status(Errc::kInvalidRecord, at + ": " + s.message());
+  }
+  topics::ProduceRecord r;
+  auto partition = int_member(item, "partition");
+  if (!partition) return Status(Errc::kInvalidRecord, at + ": " + partition.error().message());
+  if (*partition) {
+    if (**partition < 0 || **partition > INT32_MAX) return Status(Errc::kPartitionNotFound, at + ": no partition " + std::to_string(**partition));
+    r.partition = static_cast<int32_t>(**partition);
+  }
+  auto timestamp = int_member(item, "timestamp");
+  if (!timestamp) return Status(Errc::kInvalidTimestamp, at + ": " + timestamp.error().message());
+  r.timestamp_ms = *timestamp;
+  auto key = decode_data_value(item.find("key"), at + ": key");
+  if (!key) return key.error();
+  r.key = std::move(*key);
+  auto value = decode_data_value(item.find("value"), at + ": value");
+  if (!value) return value.error();
+  r.value = std::move(*value);
+  if (const Json* headers = item.find("headers"); headers != nullptr && !headers->is_null()) {
+    if (headers->is_array()) {
+      for (const Json& h : headers->items()) {
+        const Json* name = h.is_object() ? h.find("name") : nullptr;
+        if (name == nullptr || !name->is_string() || !check_fields(h, {"name", "value"}, at).ok()) {
+          return Status(Errc::kInvalidRecord, at + ": a header is {\"name\": string, \"value\": data}");
+        }
+        auto hv = decode_data_value(h.find("value"), at + ": header " + name->text());
+        if (!hv) return hv.error();
+        r.headers.emplace_back(name->text(), std::move(*hv));
+      }
+    } else if (headers->is_object()) {  // shorthand {"name": value}
+      for (const auto& [name, v] : headers->members()) {
+        auto hv = decode_data_value(&v, at + ": header " + name);
+        if (!hv) return hv.error();
+        r.headers.emplace_back(name, std::move(*hv));
+      }
+    } else {
+      return Status(Errc::kInvalidRecord, at + ": headers must be a list or an object");
+    }
+  }
+  return r;
+}
+
+void produce(TopicCallPtr call, std::optional<int32_t> only_partition) {
+  auto topic = call->topic_at(1);
+  if (!topic) return;
+  if (call->request.body.size() > kMaxProduceBody) {
+    Json details = Json::object();
+    details.set("limit", Json::number(kMaxProduceBody));
+    return call->fail(Status(Errc::kRequestTooLarge, "the body is over 8 MiB"), details);
+  }
+  auto body = call->body_object({"records"});
+  if (!body) return call->fail(body.error());
+  const Json* items = body->find("records");
+  if (items == nullptr || !items->is_array()) {
+    return call->fail(Status(Errc::kInvalidArgument, "records must be a list of records"));
+  }
+  std::vector<topics::ProduceRecord> records;
+  records.reserve(items->items().size());
+  for (size_t i = 0; i < items->items().size(); ++i) {
+    auto r = record_from(items->items()[i], i);
+    if (!r) return call->fail(r.error(), index_details(r.error()));
+    records.push_back(std::move(*r));
+  }
+  call->engine.produce(topic, std::move(records), only_partition,
+                       [call](Result<std::vector<topics::ProduceResult>> results) {
+                         if (!results) return call->fail(results.error(), index_details(results.error()));
+                         std::string out;
+                         out.reserve(results->size() * 48 + 64);
+                         size_t failed = 0;
+                         for (const auto& r : *results) failed += r.error.ok() ? 0 : 1;
+                         out += "{\"failed_record_count\":" + std::to_string(failed) + ",\"results\":[";
+                         for (size_t i = 0; i < results->size(); ++i) {
+                           const topics::ProduceResult& r = (*results)[i];
+                           if (i > 0) out += ',';
+                           if (r.error.ok()) {
+                             out += "{\"partition\":" + std::to_string(r.partition) + ",\"offset\":" +
+                                    std::to_string(r.offset) + ",\"timestamp\":" +
+                                    std::to_string(r.timestamp_ms) + "}";
+                           } else {
+                             out += "{\"partition\":" + std::to_string(r.partition) + ",\"error_code\":";
+                             append_json_string(out, topic_error_code(r.error.code()));
+                             out += ",\"message\":";
+                             append_json_string(out, r.error.message());
+                             out += "}";
+                           }
+                         }
+                         out += "]}";
+                         call->ok(200, std::move(out));
+                       });
+}
+
+Result<int64_t> offset_param(const TopicCall& call, std::string_view name, bool required) {
+  const std::string* text = call.param(name);
+  if (text == nullptr) {
+    if (required) return Status(Errc::kInvalidArgument, std::string(name) + " is required");
+    return topics::kLatest;
+  }
+  if (*text == "earliest") return topics::kEarliest;
+  if (*text == "latest") return topics::kLatest;
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc() || end != text->data() + text->size() || text->empty() || v < 0) {
+    return Status(Errc::kInvalidArgument, std::string(name) + " is '" + *text +
+                                              "'; must be an integer >= 0, earliest or latest");
+  }
+  return v;
+}
+
+Json range_details(const PartitionBounds& b) {
+  Json details = Json::object();
+  details.set("log_start_offset", Json::number(b.log_start_offset));
+  details.set("high_watermark", Json::number(b.high_watermark));
+  return details;
+}
+
+Json offset_json(const topics::Topic& topic, int32_t partition, const topics::OffsetLookup& o) {
+  Json out = Json::object();
+  out.set("topic", Json::string(topic.name));
+  out.set("partition", Json::number(partition));
+  out.set("offset", o.offset ? Json::number(*o.offset) : Json());
+  out.set("timestamp", o.timestamp_ms ? Json::number(*o.timestamp_ms) : Json());
+  out.set("log_start_offset", Json::number(o.bounds.log_start_offset));
+  out.set("high_watermark", Json::number(o.bounds.high_watermark));
+  return out;
+}
+
+}  // namespace
+
+void produce_records(TopicCallPtr call) { produce(std::move(call), std::nullopt); }
+
+void produce_to_partition(TopicCallPtr call) {
+  auto p = partition_at(*call, 3);
+  if (p) produce(std::move(call), *p);
+}
+
+void fetch_records(TopicCallPtr call) {
+  auto topic = call->topic_at(1);
+  if (!topic) return;
+  auto partition = partition_at(*call, 3);
+  if (!partition) return;
+  topics::FetchRequest request;
+  auto offset = offset_param(*call, "offset", true);
+  if (!offset) return call->fail(offset.error());
+  request.offset = *offset;
+  auto max_records = call->int_param("max_records", 500, 1, 10'000);
+  if (!max_records) return call->fail(max_records.error());
+  auto max_bytes = call->int_param("max_bytes", 1 << 20, 1, 16 << 20);
+  if (!max_bytes) return call->fail(max_bytes.error());
+  auto wait_ms = call->int_param("wait_ms", 0, 0, 30'000);
+  if (!wait_ms) return call->fail(wait_ms.error());
+  auto format = parse_value_format(call->param("value_format") ? *call->param("value_format") : "auto");
+  if (!format) return call->fail(format.error());
+  request.max_records = static_cast<uint32_t>(*max_records);
+  request.max_bytes = static_cast<size_t>(*max_bytes);
+  request.wait = std::chrono::milliseconds(*wait_ms);
+  const int32_t p = *partition;
+  const ValueFormat vf = *format;
+  call->engine.fetch(topic, p, request, [call, topic, p, vf](Result<topics::FetchReply> reply) {
+    if (!reply) {
+      Json details;
+      if (reply.error().code() == Errc::kOffsetOutOfRange) {
+        if (auto stats = call->engine.partition_stats(topic, p)) details = range_details(stats->bounds);
+      }
+      return call->fail(reply.error(), details);
+    }
+    // Written straight to text: this is the hot read path, and a Json tree per record
+    // would cost more than the read itself.
+    std::string out;
+    size_t estimate = 128;
+    for (const auto& r : reply->records) estimate += record_batch::record_bytes(r) * 4 / 3 + 96;
+    out.reserve(estimate);
+    out += "{\"topic\":";
+    append_json_string(out, topic->name);
+    out += ",\"partition\":" + std::to_string(p) + ",\"records\":[";
+    for (size_t i = 0; i < reply->records.size(); ++i) {
+      const auto& r = reply->records[i];
+      if (i > 0) out += ',';
+      out += "{\"offset\":" + std::to_string(r.offset) + ",\"timestamp\":" + std::to_string(r.timestamp_ms) +
+             ",\"timestamp_type\":" + (r.log_append_time ? "\"LogAppendTime\"" : "\"CreateTime\"") +
+             ",\"key\":";
+      Status s = append_data_value(out, r.key, vf);
+      out += ",\"value\":";
+      if (s.ok()) s = append_data_value(out, r.value, vf);
+      out += ",\"headers\":[";
+      for (size_t h = 0; h < r.headers.size() && s.ok(); ++h) {
+        if (h > 0) out += ',';
+        out += "{\"name\":";
+        append_json_string(out, r.headers[h].name);
+        out += ",\"value\":";
+        s = append_data_value(out, r.headers[h].value, vf);
+        out += '}';
+      }
+      if (!s.ok()) return call->fail(s);
+      out += "]}";
+    }
+    out += "],\"next_offset\":" + std::to_string(reply->next_offset) +
+           ",\"high_watermark\":" + std::to_string(reply->bounds.high_watermark) +
+           ",\"log_start_offset\":" + std::to_string(reply->bounds.log_start_offset) + "}";
+    call->ok(200, std::move(out));
+  });
+}
+
+void list_partition_offsets(TopicCallPtr call) {
+  auto topic = call->topic_at(1);
+  if (!topic) return;
+  auto p = partition_at(*call, 3);
+  if (!p) return;
+  auto when = offset_param(*call, "timestamp", true);
+  if (!when) return call->fail(when.error());
+  auto found = call->engine.list_offset(topic, *p, *when);
+  if (!found) return call->fail(found.error());
+  call->ok(200, to_json(offset_json(*topic, *p, *found)));
+}
+
+void list_offsets(TopicCallPtr call) {
+  auto topic = call->topic_at(1);
+  if (!topic) return;
+  auto when = offset_param(*call, "timestamp", true);
+  if (!when) return call->fail(when.error());
+  Json partitions = Json::array();
+  for (int32_t p = 0; p < topic->partition_count(); ++p) {
+    auto found = call->engine.list_offset(topic, p, *when);
+    if (!found) return call->fail(found.error());
+    partitions.push(offset_json(*topic, p, *found));
+  }
+  Json out = Json::object();
+  out.set("partitions", std::move(partitions));
+  call->ok(200, to_json(out));
+}
+
+}  // namespace spool::topic_handlers

@@ -1,0 +1,107 @@
+#include "api/topics/topic_values.h"
+
+#include <cstring>
+
+#include "engine/message_attributes.h"
+
+namespace spool {
+
+Result<ValueFormat> parse_value_format(std::string_view text) {
+  if (text == "auto") return ValueFormat::kAuto;
+  if (text == "string") return ValueFormat::kString;
+  if (text == "base64") return ValueFormat::kBase64;
+  return Status(Errc::kInvalidArgument, "value_format is '" + std::string(text) +
+                                            "'; must be auto, string or base64");
+}
+
+Result<std::optional<std::string>> decode_data_value(const Json* value, std::string_view what) {
+  using Out = std::optional<std::string>;
+  if (value == nullptr || value->is_null()) return Out();
+  if (value->is_string()) return Out(value->text());
+  auto bad = [&](const std::string& why) {
+    return Status(Errc::kInvalidRecord, std::string(what) + ": " + why);
+  };
+  if (!value->is_object()) return bad("must be a string, null or {\"type\", \"data\"}");
+  const Json* type = value->find("type");
+  const Json* data = value->find("data");
+  if (type == nullptr || !type->is_string() || data == nullptr || value->members().size() != 2) {
+    return bad("an object value needs exactly \"type\" and \"data\"");
+  }
+  if (type->text() == "STRING") {
+    if (!data->is_string()) return bad("STRING data must be a string");
+    return Out(data->text());
+  }
+  if (type->text() == "BINARY") {
+    if (!data->is_string()) return bad("BINARY data must be a base64 string");
+    auto bytes = base64_decode(data->text());
+    if (!bytes) return bad("BINARY data is not valid base64 (standard alphabet, padded)");
+    return Out(std::move(*bytes));
+  }
+  if (type->text() == "JSON") return Out(to_json(*data));
+  return bad("type is '" + type->text() + "'; must be STRING, BINARY or JSON");
+}
+
+bool is_valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    // ASCII fast path, 8 bytes at a time (most values are ASCII).
+    if (i + 8 <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    auto c = static_cast<uint8_t>(s[i]);
+    size_t n = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xe0) == 0xc0) {
+      n = 1;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      n = 2;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return false;
+      auto cc = static_cast<uint8_t>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+Status append_data_value(std::string& out, const std::optional<std::string_view>& bytes, ValueFormat format) {
+  if (!bytes) {
+    out += "null";
+    return Status();
+  }
+  bool as_string = format != ValueFormat::kBase64 && is_valid_utf8(*bytes);
+  if (format == ValueFormat::kString && !as_string) {
+    return Status(Errc::kInvalidArgument, "a stored value is not UTF-8; fetch with value_format=base64 or auto");
+  }
+  if (as_string) {
+    append_json_string(out, *bytes);
+  } else {
+    out += "{\"type\":\"BINARY\",\"data\":\"";
+    out += base64_encode(*bytes);
+    out += "\"}";
+  }
+  return Status();
+}
+
+}  // namespace spool

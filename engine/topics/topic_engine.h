@@ -1,0 +1,182 @@
+#pragma once
+
+// TopicEngine: the engine's front door for retained topics (spec/topics-api.md). It
+// owns the directory of topics (a cache of the TopicCatalog, so produce and fetch never
+// wait on PostgreSQL), every partition's log, the consumer-group offsets, retention and
+// the topic metrics.
+//
+// Placement: partition p of a topic lives on shard (hash(account, name) + p) mod S, so
+// a topic's partitions spread over the shards the way Kafka spreads them over brokers;
+// the shard is recorded in the catalog. Its log is <data>/topics/<topic id>-<p>.
+// Partition work runs on the caller's thread under the partition's own short lock
+// (encode, append) and on the log's completion thread (acknowledge, wake long polls);
+// no shard executor is involved yet, so the queue engine is untouched (README of
+// engine/topics has the plan to move it onto shard executors).
+//
+// Threading: every method is safe from any thread and never blocks; callbacks run on a
+// log's completion thread, the timer thread or the catalog thread and must not block.
+// The catalog must outlive the engine.
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "engine/executor.h"
+#include "engine/topics/group_offsets.h"
+#include "engine/topics/topic_config.h"
+#include "engine/topics/topic_metrics.h"
+#include "engine/topics/topic_partition.h"
+#include "storage/record_batch.h"
+#include "storage/storage_config.h"
+#include "storage/topic_catalog.h"
+
+namespace spool::topics {
+
+struct TopicEngineOptions {
+  std::string data_dir;  // partitions live in <data_dir>/topics/<id>-<p>
+  FsyncMode fsync;
+  uint32_t shard_count = 1;
+  const Clock* clock = nullptr;     // must outlive the engine
+  TopicMetrics* metrics = nullptr;  // optional; must outlive the engine
+  std::chrono::milliseconds retention_interval{30'000};  // spec/segments.md section 13
+  std::chrono::milliseconds metrics_interval{2'000};
+  size_t max_topics_per_account = 1000;
+};
+
+// A live topic as of one moment; replaced whole when it changes.
+struct Topic {
+  uint64_t id = 0;
+  std::string account;
+  std::string name;
+  std::map<std::string, std::string> config_set;  // keys the client set
+  TopicConfig config;                             // with defaults
+  int64_t created_ms = 0;
+  std::vector<std::shared_ptr<TopicPartition>> partitions;
+  std::shared_ptr<std::atomic<uint32_t>> sticky;  // next partition for null-key requests
+  int32_t partition_count() const { return static_cast<int32_t>(partitions.size()); }
+};
+using TopicPtr = std::shared_ptr<const Topic>;
+
+struct ProduceRecord {
+  std::optional<int32_t> partition;
+  std::optional<std::string> key;
+  std::optional<std::string> value;
+  std::vector<std::pair<std::string, std::optional<std::string>>> headers;
+  std::optional<int64_t> timestamp_ms;
+};
+
+struct ProduceResult {
+  int32_t partition = -1;
+  int64_t offset = -1;
+  int64_t timestamp_ms = 0;
+  Status error;  // per-record failure of its partition's batch (partial failure)
+};
+
+inline constexpr int64_t kEarliest = -2;  // Kafka's ListOffsets sentinels
+inline constexpr int64_t kLatest = -1;
+
+struct FetchRequest {
+  int64_t offset = 0;  // >= 0, kEarliest or kLatest
+  uint32_t max_records = 500;
+  size_t max_bytes = 1 << 20;
+  std::chrono::milliseconds wait{0};
+};
+
+struct FetchReply {
+  std::vector<std::string> batches;                // the records' bytes
+  std::vector<record_batch::RecordView> records;   // views into `batches`
+  int64_t next_offset = 0;
+  PartitionBounds bounds;
+};
+
+struct OffsetLookup {
+  std::optional<int64_t> offset;        // nullopt: no record that new
+  std::optional<int64_t> timestamp_ms;  // the found record's; nullopt for earliest/latest
+  PartitionBounds bounds;
+};
+
+struct GroupPartitionOffset {
+  uint32_t partition = 0;
+  std::optional<CommittedOffset> committed;
+  int64_t high_watermark = 0;
+  std::optional<int64_t> lag;  // high watermark - committed, at least 0
+};
+
+class TopicEngine {
+ public:
+  // Loads every live topic and opens (recovers) its partitions and the group offsets.
+  static Result<std::unique_ptr<TopicEngine>> open(TopicEngineOptions options, TopicCatalog& catalog);
+  ~TopicEngine();
+
+  // Topics (metadata calls go through the catalog thread).
+  void create_topic(const std::string& account, const std::string& name, int partitions,
+                    std::map<std::string, std::string> config, std::function<void(Result<TopicPtr>)> done);
+  // Merges `config` into the keys set before and/or grows the partition count; then runs
+  // retention for the topic at once.
+  void alter_topic(TopicPtr topic, std::optional<std::map<std::string, std::string>> config,
+                   std::optional<int> partitions, std::function<void(Result<TopicPtr>)> done);
+  void delete_topic(TopicPtr topic, std::function<void(Status)> done);
+  // kTopicNotFound when the account has no such live topic.
+  Result<TopicPtr> find_topic(const std::string& account, const std::string& name) const;
+  // The account's live topics whose names start with `prefix`, sorted by name.
+  std::vector<TopicPtr> list_topics(const std::string& account, const std::string& prefix) const;
+
+  // Data. Partitions are checked against the topic (kPartitionNotFound).
+  // Validates every record first (4xx: nothing stored), then appends one batch per
+  // partition; `done` gets one result per record in request order once every batch is
+  // durable, or the error when every batch failed.
+  void produce(TopicPtr topic, std::vector<ProduceRecord> records, std::optional<int32_t> only_partition,
+               std::function<void(Result<std::vector<ProduceResult>>)> done);
+  void fetch(TopicPtr topic, int32_t partition, FetchRequest request,
+             std::function<void(Result<FetchReply>)> done);
+  // `timestamp_ms`: kEarliest, kLatest or a time (first offset with timestamp >= it).
+  Result<OffsetLookup> list_offset(const TopicPtr& topic, int32_t partition, int64_t timestamp_ms) const;
+  Result<PartitionStats> partition_stats(const TopicPtr& topic, int32_t partition) const;
+
+  // Consumer groups: explicit commits (no membership yet).
+  void commit_offsets(const std::string& account, const std::string& group, TopicPtr topic,
+                      std::vector<OffsetCommit> commits, std::function<void(Status)> done);
+  std::vector<GroupPartitionOffset> committed_offsets(const std::string& account, const std::string& group,
+                                                      const TopicPtr& topic) const;
+  // Live topics the group has offsets for, sorted by name.
+  std::vector<TopicPtr> group_topics(const std::string& account, const std::string& group) const;
+  // Every group of the account with committed offsets -> the live topics it has them for.
+  std::map<std::string, std::vector<std::string>> groups(const std::string& account) const;
+  void delete_group_offsets(const std::string& account, const std::string& group, TopicPtr topic,
+                            std::function<void(Status)> done);
+
+  // One retention pass over every topic, now (tests; normally on a timer).
+  void run_retention_for_test();
+
+ private:
+  TopicEngine(TopicEngineOptions options, TopicCatalog& catalog);
+  Result<std::shared_ptr<TopicPartition>> open_partition(uint64_t topic_id, uint32_t number, int shard,
+                                                         const TopicConfig& config);
+  void publish(TopicPtr topic);
+  void unpublish(const Topic& topic);
+  void retain(const Topic& topic);
+  void schedule_retention();
+  void schedule_metrics();
+  void refresh_metrics();
+  Result<FetchReply> read(const Topic& topic, const TopicPartition& partition,
+                          const FetchRequest& request) const;
+
+  TopicEngineOptions options_;
+  TopicCatalog& catalog_;
+  std::unique_ptr<GroupOffsets> groups_;
+  mutable std::mutex directory_mutex_;
+  std::map<std::pair<std::string, std::string>, TopicPtr> directory_;  // (account, name)
+  // Blocking work, one at a time: catalog calls, file removal, retention.
+  std::unique_ptr<Executor> catalog_thread_;
+  // Long-poll deadlines and the metrics refresh; never blocks.
+  std::unique_ptr<Executor> timers_;
+};
+
+}  // namespace spool::topics

@@ -1,0 +1,282 @@
+"""The retained-topics part of openapi.yaml, written by hand (spec/topics-api.md).
+
+gen_openapi.py merges it into the generated SQS document: `paths()` adds the
+`/v1/...` path items, `schemas()` and `responses()` the components they reference,
+`TAG` the tag. OpenAPI 3.0.3 as the rest of the document: a nullable value is
+`nullable: true` (3.1's `type: "null"` is not available). Keep it in step with
+api/topics/topic_routes.cpp (same operationIds, same order).
+"""
+
+JSON = "application/json"
+
+ERROR_CODES = [
+    "invalid_request", "invalid_topic_name", "invalid_partitions", "invalid_config", "unsupported_config",
+    "invalid_record", "invalid_timestamp", "invalid_group_id", "unauthenticated", "forbidden",
+    "topic_not_found", "partition_not_found", "group_not_found", "not_found", "method_not_allowed",
+    "topic_exists", "record_too_large", "request_too_large", "offset_out_of_range", "throttled",
+    "storage_full", "unavailable", "internal",
+]
+
+TAG = {"name": "topics", "description": "Kafka-style retained topics and consumer groups (REST, JSON)."}
+
+
+def ref(name):
+    return {"$ref": "#/components/schemas/" + name}
+
+
+def _int64(description=None, nullable=False):
+    s = {"type": "integer", "format": "int64"}
+    if description:
+        s["description"] = description
+    if nullable:
+        s["nullable"] = True
+    return s
+
+
+def _path_param(name, description):
+    schema = {"type": "integer", "minimum": 0} if name == "partition" else {"type": "string"}
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
+
+
+def _query(name, description, schema, required=False):
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+TOPIC = _path_param("topic", "Topic name: 1-249 characters of `[A-Za-z0-9._-]`.")
+PARTITION = _path_param("partition", "Partition number.")
+GROUP = _path_param("group", "Consumer group name: 1-255 characters of `[A-Za-z0-9._:-]`.")
+
+
+def _errors(*statuses):
+    return {s: {"$ref": "#/components/responses/TopicError"} for s in statuses}
+
+
+def _op(op_id, summary, params=None, body=None, ok=("200", None, "OK"), errors=("400", "401", "404")):
+    status, schema, description = ok
+    responses = {status: {"description": description}}
+    if schema is not None:
+        responses[status]["content"] = {JSON: {"schema": schema}}
+    responses.update(_errors(*errors))
+    op = {"summary": summary, "operationId": op_id, "tags": ["topics"]}
+    if params:
+        op["parameters"] = params
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
+    op["responses"] = responses
+    return op
+
+
+def paths():
+    offset_q = _query("offset", "First offset wanted: an integer, `earliest` or `latest`.",
+                      {"type": "string", "pattern": "^([0-9]+|earliest|latest)$"}, required=True)
+    time_q = _query("timestamp", "`earliest`, `latest`, or epoch ms: the first offset with a record "
+                    "timestamp at or after it.", {"type": "string", "pattern": "^([0-9]+|earliest|latest)$"},
+                    required=True)
+    return {
+        "/v1/topics": {
+            "post": _op("createTopic", "Create a topic with N partitions and optional config.", body=ref("CreateTopicRequest"),
+                        ok=("201", ref("Topic"), "The new topic."), errors=("400", "401", "409", "429")),
+            "get": _op("listTopics", "List the caller's topics by name, paginated.",
+                       params=[_query("prefix", "Name prefix.", {"type": "string"}),
+                               _query("limit", "Page size.", {"type": "integer", "minimum": 1, "maximum": 1000,
+                                                              "default": 100}),
+                               _query("next_token", "From the previous page.", {"type": "string"})],
+                       ok=("200", ref("TopicList"), "One page of topics."), errors=("400", "401")),
+        },
+        "/v1/topics/{topic}": {
+            "get": _op("describeTopic", "Describe a topic with its config and partitions.", params=[TOPIC],
+                       ok=("200", ref("Topic"), "The topic.")),
+            "patch": _op("alterTopic", "Change config (retention, ...) and/or add partitions; retention "
+                         "applies at once.", params=[TOPIC], body=ref("AlterTopicRequest"),
+                         ok=("200", ref("Topic"), "The changed topic.")),
+            "delete": _op("deleteTopic", "Delete a topic, its records and its committed offsets.", params=[TOPIC],
+                          ok=("204", None, "Deleted."), errors=("401", "404")),
+        },
+        "/v1/topics/{topic}/partitions": {
+            "get": _op("listPartitions", "Every partition with its offsets and size.", params=[TOPIC],
+                       ok=("200", ref("PartitionList"), "The partitions.")),
+        },
+        "/v1/topics/{topic}/partitions/{partition}": {
+            "get": _op("describePartition", "One partition's offsets and size.", params=[TOPIC, PARTITION],
+                       ok=("200", ref("Partition"), "The partition.")),
+        },
+        "/v1/topics/{topic}/records": {
+            "post": _op("produceRecords", "Produce records; each goes to its `partition`, else by key "
+                        "(Kafka's murmur2), else to one partition per request. Replies once durable.",
+                        params=[TOPIC], body=ref("ProduceRequest"),
+                        ok=("200", ref("ProduceReply"), "One result per record, in request order."),
+                        errors=("400", "401", "404", "413", "503")),
+        },
+        "/v1/topics/{topic}/partitions/{partition}/records": {
+            "post": _op("produceToPartition", "Produce records to one partition.", params=[TOPIC, PARTITION],
+                        body=ref("ProduceRequest"),
+                        ok=("200", ref("ProduceReply"), "One result per record, in request order."),
+                        errors=("400", "401", "404", "413", "503")),
+            "get": _op("fetchRecords", "Fetch records from an offset, optionally long-polling for new ones.",
+                       params=[TOPIC, PARTITION, offset_q,
+                               _query("max_records", "At most this many records.",
+                                      {"type": "integer", "minimum": 1, "maximum": 10000, "default": 500}),
+                               _query("max_bytes", "Key + value + header bytes; the first record always comes.",
+                                      {"type": "integer", "minimum": 1, "maximum": 16777216, "default": 1048576}),
+                               _query("wait_ms", "Long poll: wait up to this long for the first record.",
+                                      {"type": "integer", "minimum": 0, "maximum": 30000, "default": 0}),
+                               _query("value_format", "How values are written.",
+                                      {"type": "string", "enum": ["auto", "string", "base64"], "default": "auto"})],
+                       ok=("200", ref("FetchReply"), "Records from the offset on."),
+                       errors=("400", "401", "404", "416")),
+        },
+        "/v1/topics/{topic}/partitions/{partition}/offsets": {
+            "get": _op("listPartitionOffsets", "Earliest, latest, or first offset at a time.",
+                       params=[TOPIC, PARTITION, time_q], ok=("200", ref("OffsetReply"), "The offset.")),
+        },
+        "/v1/topics/{topic}/offsets": {
+            "get": _op("listOffsets", "listPartitionOffsets for every partition.", params=[TOPIC, time_q],
+                       ok=("200", ref("OffsetList"), "One offset per partition.")),
+        },
+        "/v1/groups/{group}/offsets": {
+            "put": _op("commitOffsets", "Commit a group's next offsets for partitions of a topic; replies once "
+                       "durable.", params=[GROUP], body=ref("CommitRequest"), ok=("204", None, "Committed.")),
+            "get": _op("getCommittedOffsets", "A group's committed offsets with lag, for one topic or all.",
+                       params=[GROUP, _query("topic", "Only this topic.", {"type": "string"})],
+                       ok=("200", ref("CommittedOffsets"), "Offsets; null where nothing was committed.")),
+            "delete": _op("deleteCommittedOffsets", "Forget a group's offsets for a topic.",
+                          params=[GROUP, _query("topic", "The topic.", {"type": "string"}, required=True)],
+                          ok=("204", None, "Forgotten.")),
+        },
+        "/v1/groups": {
+            "get": _op("listGroups", "Groups with committed offsets.",
+                       params=[_query("prefix", "Name prefix.", {"type": "string"})],
+                       ok=("200", ref("GroupList"), "The groups."), errors=("400", "401")),
+        },
+        "/v1/groups/{group}": {
+            "get": _op("describeGroup", "A group's state, topics and members.", params=[GROUP],
+                       ok=("200", ref("Group"), "The group.")),
+        },
+    }
+
+
+def _obj(properties, required=(), description=None, extra=True):
+    s = {"type": "object"}
+    if description:
+        s["description"] = description
+    if required:
+        s["required"] = list(required)
+    s["properties"] = properties
+    if not extra:
+        s["additionalProperties"] = False
+    return s
+
+
+def schemas():
+    data = {
+        "description": ("A key, value or header value: a string (its UTF-8 bytes), `{type, data}` with "
+                        "type STRING, BINARY (base64) or JSON, or null."),
+        "nullable": True,
+        "oneOf": [{"type": "string"}, ref("TypedData")],
+    }
+    partition = _obj({"partition": {"type": "integer"}, "log_start_offset": _int64(),
+                      "high_watermark": _int64("Next offset to be written; every offset below it is durable."),
+                      "size_bytes": _int64(), "segments": {"type": "integer"}},
+                     ["partition", "log_start_offset", "high_watermark", "size_bytes", "segments"])
+    header = _obj({"name": {"type": "string"}, "value": ref("Data")}, ["name"])
+    error_fields = {"error_code": {"type": "string", "enum": ERROR_CODES}, "message": {"type": "string"}}
+    committed = _obj({"partition": {"type": "integer"}, "offset": _int64(nullable=True),
+                      "metadata": {"type": "string", "nullable": True},
+                      "committed_at": _int64(nullable=True), "high_watermark": _int64(),
+                      "lag": _int64("High watermark minus the committed offset, at least 0.", nullable=True)},
+                     ["partition", "offset", "high_watermark", "lag"])
+    offset_reply = _obj({"topic": {"type": "string"}, "partition": {"type": "integer"},
+                         "offset": _int64("Null when no record is that new.", nullable=True),
+                         "timestamp": _int64(nullable=True), "log_start_offset": _int64(),
+                         "high_watermark": _int64()},
+                        ["topic", "partition", "offset", "log_start_offset", "high_watermark"])
+    return {
+        "TypedData": _obj({"type": {"type": "string", "enum": ["STRING", "BINARY", "JSON"]}, "data": {}},
+                          ["type", "data"]),
+        "Data": data,
+        "Header": header,
+        "TopicConfig": _obj({
+            "retention.ms": _int64("-1 or >= 60000; default 604800000."),
+            "retention.bytes": _int64("Per partition; -1 or >= 1048576; default -1."),
+            "segment.bytes": _int64("1 MiB - 1 GiB; default 134217728."),
+            "segment.ms": _int64(">= 60000; default 86400000."),
+            "cleanup.policy": {"type": "string", "enum": ["delete"]},
+            "max.message.bytes": _int64("1024 - 8388608; default 1048576."),
+            "message.timestamp.type": {"type": "string", "enum": ["CreateTime", "LogAppendTime"]},
+        }, description="Settable keys; numbers may also be sent as strings."),
+        "CreateTopicRequest": _obj({"name": {"type": "string"},
+                                    "partitions": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 1},
+                                    "config": ref("TopicConfig")}, ["name"], extra=False),
+        "AlterTopicRequest": _obj({"config": ref("TopicConfig"),
+                                   "partitions": {"type": "integer", "maximum": 1024}}, extra=False),
+        "Partition": partition,
+        "PartitionList": _obj({"partitions": {"type": "array", "items": ref("Partition")}}, ["partitions"]),
+        "Topic": _obj({"name": {"type": "string"}, "id": {"type": "string"}, "partition_count": {"type": "integer"},
+                       "created_at": _int64(), "config": ref("TopicConfig"),
+                       "partitions": {"type": "array", "items": ref("Partition")},
+                       "warning": {"type": "string"}},
+                      ["name", "id", "partition_count", "created_at", "config", "partitions"]),
+        "TopicSummary": _obj({"name": {"type": "string"}, "id": {"type": "string"},
+                              "partition_count": {"type": "integer"}, "created_at": _int64()},
+                             ["name", "id", "partition_count", "created_at"]),
+        "TopicList": _obj({"topics": {"type": "array", "items": ref("TopicSummary")},
+                           "next_token": {"type": "string", "nullable": True}}, ["topics", "next_token"]),
+        "RecordIn": _obj({"partition": {"type": "integer", "minimum": 0}, "key": ref("Data"), "value": ref("Data"),
+                          "headers": {"type": "array", "maxItems": 64, "items": ref("Header")},
+                          "timestamp": _int64("CreateTime in epoch ms; default now.")}, extra=False),
+        "ProduceRequest": _obj({"records": {"type": "array", "minItems": 1, "maxItems": 10000,
+                                            "items": ref("RecordIn")}}, ["records"], extra=False),
+        "ProduceResult": _obj(dict({"partition": {"type": "integer"}, "offset": _int64(), "timestamp": _int64()},
+                                   **error_fields), ["partition"]),
+        "ProduceReply": _obj({"failed_record_count": {"type": "integer"},
+                              "results": {"type": "array", "items": ref("ProduceResult")}},
+                             ["failed_record_count", "results"]),
+        "RecordOut": _obj({"offset": _int64(), "timestamp": _int64(),
+                           "timestamp_type": {"type": "string", "enum": ["CreateTime", "LogAppendTime"]},
+                           "key": ref("Data"), "value": ref("Data"),
+                           "headers": {"type": "array", "items": ref("Header")}},
+                          ["offset", "timestamp", "timestamp_type", "key", "value", "headers"]),
+        "FetchReply": _obj({"topic": {"type": "string"}, "partition": {"type": "integer"},
+                            "records": {"type": "array", "items": ref("RecordOut")},
+                            "next_offset": _int64(), "high_watermark": _int64(), "log_start_offset": _int64()},
+                           ["topic", "partition", "records", "next_offset", "high_watermark", "log_start_offset"]),
+        "OffsetReply": offset_reply,
+        "OffsetList": _obj({"partitions": {"type": "array", "items": ref("OffsetReply")}}, ["partitions"]),
+        "CommitRequest": _obj({
+            "topic": {"type": "string"},
+            "offsets": {"type": "array", "items": _obj({"partition": {"type": "integer", "minimum": 0},
+                                                        "offset": _int64("Next offset to read; >= 0."),
+                                                        "metadata": {"type": "string", "maxLength": 4096}},
+                                                       ["partition", "offset"], extra=False)},
+            "member_id": {"type": "string", "description": "Not yet: managed membership is a later step."}},
+            ["topic", "offsets"], extra=False),
+        "CommittedOffsets": _obj({"group": {"type": "string"}, "topic": {"type": "string"},
+                                  "offsets": {"type": "array", "items": committed},
+                                  "topics": {"type": "array", "items": _obj({
+                                      "topic": {"type": "string"},
+                                      "offsets": {"type": "array", "items": committed}})}}, ["group"]),
+        "Group": _obj({"group": {"type": "string"}, "state": {"type": "string", "enum": ["Empty", "Stable",
+                                                                                        "Reconciling"]},
+                       "generation": {"type": "integer"}, "topics": {"type": "array", "items": {"type": "string"}},
+                       "members": {"type": "array", "items": {"type": "object"}}},
+                      ["group", "state", "topics", "members"]),
+        "GroupList": _obj({"groups": {"type": "array", "items": _obj({
+            "group": {"type": "string"}, "state": {"type": "string"}, "member_count": {"type": "integer"},
+            "topics": {"type": "array", "items": {"type": "string"}}})},
+            "next_token": {"type": "string", "nullable": True}}, ["groups"]),
+        "TopicErrorBody": _obj(dict(error_fields, request_id={"type": "string"},
+                                    log_start_offset=_int64("offset_out_of_range only."),
+                                    high_watermark=_int64("offset_out_of_range only."),
+                                    config_key={"type": "string", "description": "invalid_config only."},
+                                    index={"type": "integer", "description": "Which record (produce)."},
+                                    reason={"type": "string", "description": "unauthenticated only."}),
+                               ["error_code", "message", "request_id"]),
+    }
+
+
+def responses():
+    return {"TopicError": {
+        "description": "A topics API error: HTTP status plus a snake_case `error_code` (spec/topics-api.md §8).",
+        "headers": {"x-amzn-RequestId": {"schema": {"type": "string"}}},
+        "content": {JSON: {"schema": ref("TopicErrorBody")}},
+    }}

@@ -1,0 +1,90 @@
+#pragma once
+
+// Topic record batches: a Kafka v2 record batch (magic 2), byte for byte as on the Kafka
+// wire, so a future Kafka listener can serve stored bytes unchanged (spec/segments.md
+// section 6; docs/format.md "Partition logs").
+//
+// Batch header, 61 bytes, big-endian (Kafka's byte order, not ours):
+//   +------------+-------------+-------------+-------+-------+------------+-----------------+
+//   | baseOffset | batchLength | leaderEpoch | magic | crc   | attributes | lastOffsetDelta |
+//   |    i64     |     i32     |     i32     |  i8   |  u32  |    i16     |       i32       |
+//   +------------+-------------+-------------+-------+-------+------------+-----------------+
+//     0            8             12            16      17      21           23
+//   +---------------+--------------+------------+---------------+--------------+-------------+
+//   | baseTimestamp | maxTimestamp | producerId | producerEpoch | baseSequence | recordCount |
+//   |      i64      |     i64      |    i64     |      i16      |     i32      |     i32     |
+//   +---------------+--------------+------------+---------------+--------------+-------------+
+//     27              35             43           51              53             57
+//   batchLength = bytes after that field; crc = CRC32C (unmasked) of attributes .. end;
+//   attributes bit 3 = LogAppendTime; producer fields -1 (no idempotent producers yet).
+// Each record (varints are zig-zag, as Kafka's):
+//   length varint | attributes i8 (0) | timestampDelta varlong | offsetDelta varint |
+//   keyLength varint (-1 = null) | key | valueLength varint (-1 = null) | value |
+//   headerCount varint | { nameLength varint | name | valueLength varint | value }*
+//
+// baseOffset lies outside the CRC: the batch is encoded before its offset is known and
+// the offset is patched in at append (set_base_offset).
+//
+// Pure functions and plain values; safe from any thread.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace spool::record_batch {
+
+inline constexpr size_t kHeaderSize = 61;
+inline constexpr int8_t kMagic = 2;
+inline constexpr int16_t kAttrLogAppendTime = 0x08;
+
+struct Header {
+  std::string_view name;
+  std::optional<std::string_view> value;  // nullopt: null
+};
+
+// One record to encode; views must outlive encode().
+struct RecordInput {
+  std::optional<std::string_view> key;
+  std::optional<std::string_view> value;
+  std::vector<Header> headers;
+  int64_t timestamp_ms = 0;
+};
+
+// One decoded record; views point into the batch bytes.
+struct RecordView {
+  int64_t offset = 0;
+  int64_t timestamp_ms = 0;
+  bool log_append_time = false;  // timestamp is the broker's (LogAppendTime)
+  std::optional<std::string_view> key;
+  std::optional<std::string_view> value;
+  std::vector<Header> headers;
+};
+
+struct BatchInfo {
+  int64_t base_offset = 0;
+  int32_t record_count = 0;
+  int64_t base_timestamp_ms = 0;
+  int64_t max_timestamp_ms = 0;
+  bool log_append_time = false;
+  size_t size = 0;  // whole batch, header included
+  int64_t next_offset() const { return base_offset + record_count; }
+};
+
+// Encodes `records` (at least one) as one batch with baseOffset 0.
+std::string encode(const std::vector<RecordInput>& records, bool log_append_time);
+// Rewrites baseOffset in place (it is outside the CRC). Requires: batch.size() >= 61.
+void set_base_offset(std::string& batch, int64_t base_offset);
+// Checks the header (magic, lengths, counts, lastOffsetDelta) and the CRC.
+Result<BatchInfo> decode_header(std::string_view batch);
+// Every record with offset >= from_offset; kCorruption when the records do not parse.
+// Requires: `batch` passed decode_header.
+Status decode_records(std::string_view batch, int64_t from_offset, std::vector<RecordView>* out);
+// Bytes counted against a fetch's max_bytes and max.message.bytes: key + value + headers.
+size_t record_bytes(const RecordView& record);
+size_t record_bytes(const RecordInput& record);
+
+}  // namespace spool::record_batch
