@@ -346,6 +346,23 @@ class FifoAttributesTest(FifoTestCase):
         self.assertEqual(got.get("FifoThroughputLimit"), "perMessageGroupId")
         self.assertEqual(got["QueueArn"], arn_of(name))
 
+    def test_per_message_group_throughput_needs_message_group_scope(self):
+        # Spec section 4: FifoThroughputLimit=perMessageGroupId needs
+        # DeduplicationScope=messageGroup (AWS's SetQueueAttributes reference: "allowed
+        # only when the value for DeduplicationScope is messageGroup"). spoold refuses the
+        # pair when both come in one request; the scope may also be the default or come
+        # from an earlier request, and then the queue must not end up in that state either.
+        self.assert_error("InvalidAttributeValue", self.sqs.create_queue, QueueName=base.unique("tput2")[:75] + ".fifo",
+                          Attributes={"FifoQueue": "true", "DeduplicationScope": "queue",
+                                      "FifoThroughputLimit": "perMessageGroupId"})
+        self.assert_error("InvalidAttributeValue", self.sqs.create_queue, QueueName=base.unique("tput1")[:75] + ".fifo",
+                          Attributes={"FifoQueue": "true", "FifoThroughputLimit": "perMessageGroupId"})
+        _, url = self.new_fifo("tput-set")
+        self.assert_error("InvalidAttributeValue", self.sqs.set_queue_attributes, QueueUrl=url,
+                          Attributes={"FifoThroughputLimit": "perMessageGroupId"})
+        self.assertEqual(self.attributes(url, "DeduplicationScope", "FifoThroughputLimit"),
+                         {"DeduplicationScope": "queue", "FifoThroughputLimit": "perQueue"})
+
     def test_set_content_based_deduplication(self):
         _, url = self.new_fifo("setcbd")
         self.assertEqual(self.attributes(url, "ContentBasedDeduplication"), {"ContentBasedDeduplication": "false"})
