@@ -67,8 +67,9 @@ void MoveTasks::start_task(QueueMetaPtr source, QueueMetaPtr destination, std::o
   thread_->post([this, source, destination, max_per_second, done = std::move(done)] {
     for (const auto& [handle, t] : running_) {
       if (t.record.source_queue_id == source->queue_id) {
-        return done(Status(Errc::kUnsupported, "There is already a task running. Only one active task is "
-                                               "allowed for a source queue arn at a given time."));
+        // InvalidParameterValue, as emulators validated against SQS report it.
+        return done(Status(Errc::kInvalidArgument, "There is already a task running. Only one active task is "
+                                                   "allowed for a source queue arn at a given time."));
       }
     }
     // Counted now, as SQS does: ApproximateNumberOfMessagesToMove is the visible backlog

@@ -46,8 +46,8 @@ class MoveTasks {
   void stop();
 
   // Starts moving `source`'s messages to `destination` (nullptr: each message's original
-  // source). Answers the task handle, or kUnsupported when a task already runs on the
-  // source. The caller checked that both queues belong to the caller's account.
+  // source). Answers the task handle, or kInvalidArgument when a task already runs on
+  // the source. The caller checked that both queues belong to the caller's account.
   void start_task(QueueMetaPtr source, QueueMetaPtr destination, std::optional<int> max_per_second,
                   std::function<void(Result<std::string>)> done);
   // The source's most recent tasks (newest first, at most `max`), running ones with

@@ -227,10 +227,19 @@ Status validate_queue_attributes(const std::map<std::string, std::string>& attri
                      "You can use one type of server-side encryption (SSE) at one time. You can either enable KMS "
                      "SSE or SQS SSE.");
   }
+  // At create an absent DeduplicationScope is the default, queue; at set the caller
+  // checks the merged attributes with check_fifo_throughput_limit().
+  if (use == AttributeUse::kCreate || attributes.count("DeduplicationScope") > 0) {
+    return check_fifo_throughput_limit(attributes);
+  }
+  return Status();
+}
+
+Status check_fifo_throughput_limit(const std::map<std::string, std::string>& attributes) {
   const auto scope = attributes.find("DeduplicationScope");
   const auto limit = attributes.find("FifoThroughputLimit");
-  if (scope != attributes.end() && limit != attributes.end() && limit->second == "perMessageGroupId" &&
-      scope->second != "messageGroup") {
+  const bool per_group_scope = scope != attributes.end() && scope->second == "messageGroup";
+  if (limit != attributes.end() && limit->second == "perMessageGroupId" && !per_group_scope) {
     return bad_value("FifoThroughputLimit", "perMessageGroupId is allowed only with DeduplicationScope messageGroup.");
   }
   return Status();

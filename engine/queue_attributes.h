@@ -53,6 +53,11 @@ struct RedriveAllowPolicy {
 Status validate_queue_attributes(const std::map<std::string, std::string>& attributes, bool is_fifo,
                                  AttributeUse use);
 
+// FifoThroughputLimit=perMessageGroupId needs DeduplicationScope=messageGroup (AWS's
+// SetQueueAttributes reference), judged on a queue's whole attribute map (an absent
+// scope is the default, queue). kInvalidAttributeValue otherwise.
+Status check_fifo_throughput_limit(const std::map<std::string, std::string>& attributes);
+
 // The policies' parsed forms. "" -> nullopt (no policy). Errors as for validation.
 Result<std::optional<RedrivePolicy>> parse_redrive_policy(std::string_view value);
 Result<std::optional<RedriveAllowPolicy>> parse_redrive_allow_policy(std::string_view value);

@@ -331,6 +331,9 @@ void QueueEngine::set_queue_attributes(QueueMetaPtr queue, std::map<std::string,
             meta.attributes[name] = value;
           }
         }
+        if (meta.is_fifo) {
+          if (Status combined = check_fifo_throughput_limit(meta.attributes); !combined.ok()) return combined;
+        }
         meta.modified_ms = options_.clock->now_ms();
         Status saved = catalog_.set_queue_attributes(meta.queue_id, meta.attributes, meta.modified_ms);
         if (saved.ok()) shards_[meta.shard]->update_queue(meta.queue_id, shard_settings(meta));

@@ -47,7 +47,7 @@ void start_message_move_task_action(const ActionContext& ctx, const Json& reques
     return done(Status(Errc::kUnsupported, "Message move tasks support standard queues only."));
   }
   if (ctx.engine.dead_letter_sources(**source).empty()) {
-    return done(Status(Errc::kUnsupported, "Source queue must be configured as a Dead Letter Queue."));
+    return done(Status(Errc::kInvalidArgument, "Source queue must be configured as a Dead Letter Queue."));
   }
   MoveTasks* tasks = move_tasks_of(ctx);
   if (tasks == nullptr) return done(no_move_tasks());

@@ -57,7 +57,9 @@ def aws(*args, timeout=60):
     return CliResult(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
 
 
-class CliTest(unittest.TestCase):
+class CliCase(unittest.TestCase):
+    """Helpers only; the cases live in the subclasses."""
+
     def ok(self, *args, timeout=60):
         r = aws(*args, timeout=timeout)
         self.assertEqual(r.code, 0, "aws sqs %s failed (exit %d): %s" % (" ".join(args), r.code, r.stderr))
@@ -69,6 +71,8 @@ class CliTest(unittest.TestCase):
         self.addCleanup(aws, "delete-queue", "--queue-url", url)
         return name, url
 
+
+class CliTest(CliCase):
     def test_create_and_list_queues(self):
         name, url = self.new_queue("q", "--attributes", "VisibilityTimeout=45,DelaySeconds=1")
         self.assertEqual(url, "%s/%s/%s" % (ENDPOINT, ACCOUNT, name))
@@ -124,6 +128,67 @@ class CliTest(unittest.TestCase):
         r = aws("set-queue-attributes", "--queue-url", url, "--attributes", "VisibilityTimeout=43201")
         self.assertIn(r.code, (254, 255), "exit code %d, stderr: %s" % (r.code, r.stderr))
         self.assertIn("InvalidAttributeValue", r.stderr)
+
+
+class FifoCliTest(CliCase):
+    """FIFO queues, deduplication and dead-letter sources through the CLI (spec sections 7, 8)."""
+
+    def new_fifo(self, label, attributes):
+        name = unique(label)[:75] + ".fifo"
+        url = self.ok("create-queue", "--queue-name", name, "--attributes", json.dumps(attributes))["QueueUrl"]
+        self.addCleanup(aws, "delete-queue", "--queue-url", url)
+        return name, url
+
+    def test_fifo_create_send_dedupe_receive(self):
+        name, url = self.new_fifo("fifo", {"FifoQueue": "true", "DeduplicationScope": "queue"})
+        self.assertEqual(url, "%s/%s/%s" % (ENDPOINT, ACCOUNT, name))
+        got = self.ok("get-queue-attributes", "--queue-url", url, "--attribute-names", "All")["Attributes"]
+        self.assertEqual({k: got.get(k) for k in ("FifoQueue", "ContentBasedDeduplication", "DeduplicationScope",
+                                                   "FifoThroughputLimit")},
+                         {"FifoQueue": "true", "ContentBasedDeduplication": "false", "DeduplicationScope": "queue",
+                          "FifoThroughputLimit": "perQueue"})
+        first = self.ok("send-message", "--queue-url", url, "--message-body", "one", "--message-group-id", "g1",
+                        "--message-deduplication-id", "d1")
+        self.assertRegex(first["SequenceNumber"], r"^[0-9]{20}$")
+        dup = self.ok("send-message", "--queue-url", url, "--message-body", "one again", "--message-group-id", "g1",
+                      "--message-deduplication-id", "d1")
+        self.assertEqual((dup["MessageId"], dup["SequenceNumber"]), (first["MessageId"], first["SequenceNumber"]))
+        second = self.ok("send-message", "--queue-url", url, "--message-body", "two", "--message-group-id", "g1",
+                         "--message-deduplication-id", "d2")
+        self.assertGreater(int(second["SequenceNumber"]), int(first["SequenceNumber"]))
+        messages = self.ok("receive-message", "--queue-url", url, "--max-number-of-messages", "10",
+                           "--visibility-timeout", "600", "--wait-time-seconds", "1",
+                           "--attribute-names", "All").get("Messages", [])
+        self.assertEqual([m["Body"] for m in messages], ["one", "two"])
+        self.assertEqual([(m["Attributes"]["MessageGroupId"], m["Attributes"]["MessageDeduplicationId"],
+                           m["Attributes"]["SequenceNumber"]) for m in messages],
+                         [("g1", "d1", first["SequenceNumber"]), ("g1", "d2", second["SequenceNumber"])])
+        self.assertEqual([m["MessageId"] for m in messages], [first["MessageId"], second["MessageId"]])
+        r = aws("send-message", "--queue-url", url, "--message-body", "x", "--message-deduplication-id", "d3")
+        self.assertIn(r.code, (254, 255), "exit code %d, stderr: %s" % (r.code, r.stderr))
+        self.assertIn("MissingParameter", r.stderr)
+        self.assertIn("The request must contain the parameter MessageGroupId.", r.stderr)
+
+    def test_list_dead_letter_source_queues(self):
+        dlq_name, dlq_url = self.new_queue("dlq")
+        policy = json.dumps({"deadLetterTargetArn": "arn:aws:sqs:%s:%s:%s" % (REGION, ACCOUNT, dlq_name),
+                             "maxReceiveCount": 3})
+        sources = []
+        for label in ("src-a", "src-b"):
+            _, url = self.new_queue(label, "--attributes", json.dumps({"RedrivePolicy": policy}))
+            sources.append(url)
+        # --page-size 1: the CLI sends MaxResults=1 and follows NextToken itself.
+        listed = self.ok("list-dead-letter-source-queues", "--queue-url", dlq_url, "--page-size", "1")
+        self.assertEqual(sorted(listed["queueUrls"]), sorted(sources))
+        self.assertNotIn("NextToken", listed)
+        # --max-results (the API parameter) turns the CLI's paging off: one page at a time.
+        first = self.ok("list-dead-letter-source-queues", "--queue-url", dlq_url, "--max-results", "1")
+        self.assertEqual(len(first["queueUrls"]), 1, first)
+        self.assertTrue(first.get("NextToken"), first)
+        second = self.ok("list-dead-letter-source-queues", "--queue-url", dlq_url, "--max-results", "1",
+                         "--next-token", first["NextToken"])
+        self.assertEqual(sorted(first["queueUrls"] + second["queueUrls"]), sorted(sources))
+        self.assertNotIn("NextToken", second)
 
 
 def main():

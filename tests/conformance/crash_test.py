@@ -22,7 +22,10 @@ One data directory across all rounds. Each round:
   5. delete everything drained (these deletes count as acknowledged deletes too), so the
      next round starts from an empty queue.
 
-Usage: crash_test.py --spoold PATH [--rounds 20] [--seed N] [--keep]
+With --fifo the load is a FIFO queue with many message groups instead; see
+crash_fifo.py for that mode's rounds and checks (ctest name crash_fifo).
+
+Usage: crash_test.py --spoold PATH [--rounds 20] [--seed N] [--keep] [--fifo]
 Last line: `N passed, M failed` (rounds). Exit 0 when every round passed, 1 otherwise,
 77 when boto3 is missing and CI is not "true".
 """
@@ -42,6 +45,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from spoold_process import Spoold  # noqa: E402
+import crash_fifo  # noqa: E402
 
 SKIP = 77
 REGION = "us-east-1"
@@ -388,6 +392,7 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the data directory and log")
     ap.add_argument("--kill-after-verify", action="store_true",
                     help="SIGKILL (not SIGTERM) spoold after each verification too")
+    ap.add_argument("--fifo", action="store_true", help="FIFO load with many groups (crash_fifo.py)")
     args = ap.parse_args()
 
     try:
@@ -416,6 +421,8 @@ def main():
     os.mkdir(data_dir)
     os.chmod(data_dir, 0o755)
     log_path = os.path.join(work, "spoold.log")
+    if args.fifo:
+        run_fifo(args, data_dir, log_path, rng, work)
     ledger = Ledger()
     passed = failed = 0
     start = time.monotonic()
@@ -444,6 +451,27 @@ def main():
             f"{len(ledger.delete_acked)}, sends without answer {ledger.unacked_sends}, deletes "
             f"without answer {ledger.unacked_deletes}, acknowledged deletes with a stale handle "
             f"{ledger.stale_deletes}; {time.monotonic() - start:.1f} s")
+        if failed or args.keep:
+            log(f"kept {work} (spoold.log has every start's output)")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    log(f"{passed} passed, {failed} failed")
+    sys.exit(0 if failed == 0 else 1)
+
+
+def run_fifo(args, data_dir, log_path, rng, work):
+    passed, failed = 0, args.rounds
+    try:
+        passed, failed = crash_fifo.run(args, make_client, Spoold, data_dir, log_path, rng, log)
+    except Exception as e:
+        log(f"FAIL harness error {e!r}")
+    finally:
+        for pid, cmd in leftover_processes(data_dir):
+            log(f"leftover process {pid} after the last clean stop: {cmd[:120]}")
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
         if failed or args.keep:
             log(f"kept {work} (spoold.log has every start's output)")
         else:

@@ -11,6 +11,8 @@ Suites:
   boto3-json   sqs_suite.py under an interpreter whose botocore speaks AWS JSON 1.0
   boto3-query  sqs_suite.py under an interpreter whose botocore speaks AWS Query
                (Debian's python3-boto3, /usr/bin/python3)
+  boto3-json-fifo, boto3-query-fifo
+               fifo_suite.py (FIFO, deduplication, redrive, move tasks) under the same two
   aws-cli      cli_suite.py driving the `aws` command
   node         node/sqs_suite.mjs with @aws-sdk/client-sqs (npm install when missing)
 
@@ -19,7 +21,8 @@ as skipped. The last line is `N passed, M failed` (`, K skipped` when any), coun
 cases across suites; the exit code is non-zero when anything failed.
 
 Standard library only. Environment overrides: SPOOL_CONFORMANCE_PYTHONS (interpreters,
-separated by ':'), SPOOL_AWS_CLI, SPOOL_NODE, SPOOL_NPM.
+separated by ':'), SPOOL_AWS_CLI, SPOOL_NODE, SPOOL_NPM; SPOOL_MOVE_TASKS=0 leaves the
+move-task cases out of fifo_suite.py.
 """
 
 import argparse
@@ -280,6 +283,10 @@ def run_suite(name, cmd, env, timeout, parse, cwd=None):
     return o
 
 
+# Each boto3 suite runs under both interpreters; its result line is named boto3-<protocol><suffix>.
+BOTO3_SUITES = (("", "sqs_suite.py"), ("-fifo", "fifo_suite.py"))
+
+
 def python_suites(spoold, env, args, ci):
     pythons, reasons = find_pythons()
     results = []
@@ -291,9 +298,10 @@ def python_suites(spoold, env, args, ci):
             results.append((name, missing(name, why, ci)))
             continue
         py, version = pythons[protocol]
-        results.append((name, run_suite("%s (botocore %s, %s)" % (name, version, py),
-                                        [py, os.path.join(HERE, "sqs_suite.py")], env, args.suite_timeout,
-                                        parse_python_result)))
+        for suffix, script in BOTO3_SUITES:
+            results.append((name + suffix, run_suite("%s%s (botocore %s, %s)" % (name, suffix, version, py),
+                                                     [py, os.path.join(HERE, script)], env, args.suite_timeout,
+                                                     parse_python_result)))
     return results
 
 
@@ -381,7 +389,7 @@ def main():
     log("")
     log("=== results")
     for name, o in results:
-        line = "%-12s %d passed, %d failed, %d skipped" % (name, o.passed, o.failed, o.skipped)
+        line = "%-16s %d passed, %d failed, %d skipped" % (name, o.passed, o.failed, o.skipped)
         log(line + ("  (%s)" % o.note if o.note else ""))
     passed = sum(o.passed for _, o in results)
     failed = sum(o.failed for _, o in results)

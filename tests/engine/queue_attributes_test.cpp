@@ -91,7 +91,15 @@ TEST(QueueAttributes, BooleansAndChoices) {
   }
   EXPECT_TRUE(check("DeduplicationScope", "messageGroup", true).ok());
   EXPECT_EQ(check("DeduplicationScope", "MessageGroup", true).code(), Errc::kInvalidAttributeValue);
-  EXPECT_TRUE(check("FifoThroughputLimit", "perMessageGroupId", true).ok());
+  // Alone it is judged with the scope the queue will have: at create the default
+  // (queue) refuses it; at set the engine judges the merged attributes.
+  EXPECT_EQ(check("FifoThroughputLimit", "perMessageGroupId", true).code(), Errc::kInvalidAttributeValue);
+  EXPECT_TRUE(check("FifoThroughputLimit", "perMessageGroupId", true, AttributeUse::kSet).ok());
+  EXPECT_EQ(check_fifo_throughput_limit({{"FifoThroughputLimit", "perMessageGroupId"}}).code(),
+            Errc::kInvalidAttributeValue);
+  EXPECT_TRUE(check_fifo_throughput_limit({{"DeduplicationScope", "messageGroup"},
+                                           {"FifoThroughputLimit", "perMessageGroupId"}})
+                  .ok());
   EXPECT_EQ(check("FifoThroughputLimit", "perGroup", true).code(), Errc::kInvalidAttributeValue);
   EXPECT_EQ(validate_queue_attributes({{"DeduplicationScope", "queue"}, {"FifoThroughputLimit", "perMessageGroupId"}},
                                       true, AttributeUse::kCreate)
