@@ -1,6 +1,6 @@
 #include "engine/fifo_ids.h"
 
-#include <openssl/evp.h>
+#include "engine/message_attributes.h"
 
 namespace spool {
 namespace {
@@ -33,19 +33,6 @@ Status validate_fifo_id(std::string_view parameter, std::string_view value) {
   return Status();
 }
 
-std::string content_deduplication_id(std::string_view body) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  // Fails only on a broken OpenSSL installation (SHA-256 is in the default provider).
-  if (EVP_Digest(body.data(), body.size(), digest, &length, EVP_sha256(), nullptr) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xF]);
-  }
-  return out;
-}
+std::string content_deduplication_id(std::string_view body) { return sha256_hex(body); }
 
 }  // namespace spool

@@ -250,12 +250,14 @@ std::string md5_of_message_attributes(const MessageAttributes& attributes) {
   return md5_hex(encoded);
 }
 
-std::string md5_hex(std::string_view bytes) {
+namespace {
+
+std::string hex_digest(std::string_view bytes, const EVP_MD* kind) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  // EVP_Digest only fails on allocation failure or a missing provider; MD5 is in the
-  // default provider, so a failure here is a broken installation, not a client error.
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_md5(), nullptr) != 1) return {};
+  // EVP_Digest only fails on allocation failure or a missing provider; MD5 and SHA-256
+  // are in the default provider, so a failure is a broken installation, not a client error.
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, kind, nullptr) != 1) return {};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(length * 2);
@@ -265,6 +267,12 @@ std::string md5_hex(std::string_view bytes) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string md5_hex(std::string_view bytes) { return hex_digest(bytes, EVP_md5()); }
+
+std::string sha256_hex(std::string_view bytes) { return hex_digest(bytes, EVP_sha256()); }
 
 std::string base64_encode(std::string_view bytes) {
   std::string out;

@@ -62,6 +62,8 @@ std::string md5_of_message_attributes(const MessageAttributes& attributes);
 
 // Lowercase hex MD5 of `bytes` (MD5OfMessageBody, MD5OfBody).
 std::string md5_hex(std::string_view bytes);
+// Lowercase hex SHA-256 of `bytes`.
+std::string sha256_hex(std::string_view bytes);
 
 // RFC 4648 base64, standard alphabet, with padding.
 std::string base64_encode(std::string_view bytes);
