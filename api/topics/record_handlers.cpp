@@ -10,6 +10,12 @@ namespace {
 
 constexpr size_t kMaxProduceBody = 8u << 20;
 
+void append_int(std::string& out, int64_t n) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, end);
+}
+
 Json index_details(const Status& s) {
   // Engine messages for one record start with "record <i>: ".
   Json details;
@@ -149,9 +155,13 @@ void fetch_records(TopicCallPtr call) {
     for (size_t i = 0; i < reply->records.size(); ++i) {
       const auto& r = reply->records[i];
       if (i > 0) out += ',';
-      out += "{\"offset\":" + std::to_string(r.offset) + ",\"timestamp\":" + std::to_string(r.timestamp_ms) +
-             ",\"timestamp_type\":" + (r.log_append_time ? "\"LogAppendTime\"" : "\"CreateTime\"") +
-             ",\"key\":";
+      // Appended piece by piece: a chain of + built several temporaries per record.
+      out += "{\"offset\":";
+      append_int(out, r.offset);
+      out += ",\"timestamp\":";
+      append_int(out, r.timestamp_ms);
+      out += r.log_append_time ? ",\"timestamp_type\":\"LogAppendTime\",\"key\":"
+                               : ",\"timestamp_type\":\"CreateTime\",\"key\":";
       Status s = append_data_value(out, r.key, vf);
       out += ",\"value\":";
       if (s.ok()) s = append_data_value(out, r.value, vf);
