@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 
 namespace spool {
 
@@ -321,18 +322,43 @@ class Parser {
 
 }  // namespace
 
+namespace {
+
+// Whether any of the 8 bytes in `w` needs an escape (below 0x20, '"' or '\\'). Bitwise
+// tests on the whole word; each is exact as a yes/no answer, which is all we ask.
+bool word_needs_escape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  auto has_zero_byte = [](uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
+  bool below_space = ((w - kOnes * 0x20) & ~w & kHigh) != 0;
+  return below_space || has_zero_byte(w ^ (kOnes * '"')) || has_zero_byte(w ^ (kOnes * '\\'));
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
-  // Runs that need no escape are appended whole: a fetch writes megabytes of values, and
-  // byte-at-a-time appends were its largest cost in a profile.
+  // Runs that need no escape are appended whole, and found 8 bytes at a time: a fetch
+  // writes megabytes of values, and this loop was its largest cost in a profile.
   size_t run = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (size_t i = 0; i < text.size();) {
+    if (i + 8 <= text.size()) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if (!word_needs_escape(word)) {
+        i += 8;
+        continue;
+      }
+    }
     unsigned char u = static_cast<unsigned char>(text[i]);
-    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    if (u >= 0x20 && u != '"' && u != '\\') {
+      ++i;
+      continue;
+    }
     out.append(text.data() + run, i - run);
     run = i + 1;
-    char c = text[i];
-    switch (c) {
+    ++i;
+    switch (static_cast<char>(u)) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;

@@ -1,5 +1,6 @@
 #include <charconv>
 
+#include "api/topics/produce_body.h"
 #include "api/topics/topic_errors.h"
 #include "api/topics/topic_handlers.h"
 #include "api/topics/topic_values.h"
@@ -8,6 +9,12 @@ namespace spool::topic_handlers {
 namespace {
 
 constexpr size_t kMaxProduceBody = 8u << 20;
+
+void append_int(std::string& out, int64_t n) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, end);
+}
 
 Json index_details(const Status& s) {
   // Engine messages for one record start with "record <i>: ".
@@ -24,52 +31,6 @@ Json index_details(const Status& s) {
   return details;
 }
 
-Result<topics::ProduceRecord> record_from(const Json& item, size_t index) {
-  const std::string at = "record " + std::to_string(index);
-  if (!item.is_object()) return Status(Errc::kInvalidRecord, at + ": must be an object");
-  if (Status s = check_fields(item, {"partition", "key", "value", "headers", "timestamp"}, at); !s.ok()) {
-    return Status(Errc::kInvalidRecord, at + ": " + s.message());
-  }
-  topics::ProduceRecord r;
-  auto partition = int_member(item, "partition");
-  if (!partition) return Status(Errc::kInvalidRecord, at + ": " + partition.error().message());
-  if (*partition) {
-    if (**partition < 0 || **partition > INT32_MAX) return Status(Errc::kPartitionNotFound, at + ": no partition " + std::to_string(**partition));
-    r.partition = static_cast<int32_t>(**partition);
-  }
-  auto timestamp = int_member(item, "timestamp");
-  if (!timestamp) return Status(Errc::kInvalidTimestamp, at + ": " + timestamp.error().message());
-  r.timestamp_ms = *timestamp;
-  auto key = decode_data_value(item.find("key"), at + ": key");
-  if (!key) return key.error();
-  r.key = std::move(*key);
-  auto value = decode_data_value(item.find("value"), at + ": value");
-  if (!value) return value.error();
-  r.value = std::move(*value);
-  if (const Json* headers = item.find("headers"); headers != nullptr && !headers->is_null()) {
-    if (headers->is_array()) {
-      for (const Json& h : headers->items()) {
-        const Json* name = h.is_object() ? h.find("name") : nullptr;
-        if (name == nullptr || !name->is_string() || !check_fields(h, {"name", "value"}, at).ok()) {
-          return Status(Errc::kInvalidRecord, at + ": a header is {\"name\": string, \"value\": data}");
-        }
-        auto hv = decode_data_value(h.find("value"), at + ": header " + name->text());
-        if (!hv) return hv.error();
-        r.headers.emplace_back(name->text(), std::move(*hv));
-      }
-    } else if (headers->is_object()) {  // shorthand {"name": value}
-      for (const auto& [name, v] : headers->members()) {
-        auto hv = decode_data_value(&v, at + ": header " + name);
-        if (!hv) return hv.error();
-        r.headers.emplace_back(name, std::move(*hv));
-      }
-    } else {
-      return Status(Errc::kInvalidRecord, at + ": headers must be a list or an object");
-    }
-  }
-  return r;
-}
-
 void produce(TopicCallPtr call, std::optional<int32_t> only_partition) {
   auto topic = call->topic_at(1);
   if (!topic) return;
@@ -78,20 +39,9 @@ void produce(TopicCallPtr call, std::optional<int32_t> only_partition) {
     details.set("limit", Json::number(kMaxProduceBody));
     return call->fail(Status(Errc::kRequestTooLarge, "the body is over 8 MiB"), details);
   }
-  auto body = call->body_object({"records"});
-  if (!body) return call->fail(body.error());
-  const Json* items = body->find("records");
-  if (items == nullptr || !items->is_array()) {
-    return call->fail(Status(Errc::kInvalidArgument, "records must be a list of records"));
-  }
-  std::vector<topics::ProduceRecord> records;
-  records.reserve(items->items().size());
-  for (size_t i = 0; i < items->items().size(); ++i) {
-    auto r = record_from(items->items()[i], i);
-    if (!r) return call->fail(r.error(), index_details(r.error()));
-    records.push_back(std::move(*r));
-  }
-  call->engine.produce(topic, std::move(records), only_partition,
+  auto records = decode_produce_body(call->request.body);
+  if (!records) return call->fail(records.error(), index_details(records.error()));
+  call->engine.produce(topic, std::move(*records), only_partition,
                        [call](Result<std::vector<topics::ProduceResult>> results) {
                          if (!results) return call->fail(results.error(), index_details(results.error()));
                          std::string out;
@@ -205,9 +155,13 @@ void fetch_records(TopicCallPtr call) {
     for (size_t i = 0; i < reply->records.size(); ++i) {
       const auto& r = reply->records[i];
       if (i > 0) out += ',';
-      out += "{\"offset\":" + std::to_string(r.offset) + ",\"timestamp\":" + std::to_string(r.timestamp_ms) +
-             ",\"timestamp_type\":" + (r.log_append_time ? "\"LogAppendTime\"" : "\"CreateTime\"") +
-             ",\"key\":";
+      // Appended piece by piece: a chain of + built several temporaries per record.
+      out += "{\"offset\":";
+      append_int(out, r.offset);
+      out += ",\"timestamp\":";
+      append_int(out, r.timestamp_ms);
+      out += r.log_append_time ? ",\"timestamp_type\":\"LogAppendTime\",\"key\":"
+                               : ",\"timestamp_type\":\"CreateTime\",\"key\":";
       Status s = append_data_value(out, r.key, vf);
       out += ",\"value\":";
       if (s.ok()) s = append_data_value(out, r.value, vf);

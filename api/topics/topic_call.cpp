@@ -37,8 +37,12 @@ Result<std::optional<int64_t>> int_member(const Json& object, std::string_view n
 }
 
 Result<Json> TopicCall::body_object(std::initializer_list<std::string_view> allowed) const {
-  if (request.body.empty()) return Json::object();
-  auto parsed = parse_json(request.body);
+  return parse_body_object(request.body, allowed);
+}
+
+Result<Json> parse_body_object(std::string_view body, std::initializer_list<std::string_view> allowed) {
+  if (body.empty()) return Json::object();
+  auto parsed = parse_json(body);
   if (!parsed) return Status(Errc::kInvalidArgument, "the body is not JSON: " + parsed.error().message());
   if (!parsed->is_object()) return Status(Errc::kInvalidArgument, "the body must be a JSON object");
   if (Status s = check_fields(*parsed, allowed, "the request body"); !s.ok()) return s;

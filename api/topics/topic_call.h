@@ -49,6 +49,8 @@ struct TopicCall {
 };
 using TopicCallPtr = std::shared_ptr<TopicCall>;
 
+// What TopicCall::body_object() does, for a body held elsewhere.
+Result<Json> parse_body_object(std::string_view body, std::initializer_list<std::string_view> allowed);
 // Members of `object` must all be in `allowed`.
 Status check_fields(const Json& object, std::initializer_list<std::string_view> allowed, std::string_view where);
 // An integer member, nullopt when absent; kInvalidArgument naming it when not an integer.

@@ -75,5 +75,27 @@ TEST(Json, SetReplacesAnExistingMember) {
   EXPECT_EQ(o.find("a")->as_int(), 2);
 }
 
+TEST(Json, EscapesAtEveryPositionOfTheWordAtATimeScan) {
+  // The scan reads 8 bytes at a time: put each special byte at each position of a
+  // 21-byte string (words, then a 5-byte tail), next to UTF-8 and DEL, which pass as is.
+  const std::pair<std::string, std::string> specials[] = {
+      {"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {std::string(1, '\0'), "\\u0000"},
+      {"\x1f", "\\u001f"}, {" ", " "}, {"\x7f", "\x7f"}, {"\xc3", "\xc3"}, {"!", "!"}, {"#", "#"},
+      {"[", "["}, {"]", "]"}};
+  for (const auto& [raw, escaped] : specials) {
+    for (size_t at = 0; at < 21; ++at) {
+      std::string text(21, 'a');
+      text.replace(at, 1, raw);
+      std::string out;
+      append_json_string(out, text);
+      EXPECT_EQ(out, "\"" + std::string(at, 'a') + escaped + std::string(20 - at, 'a') + "\"")
+          << "byte " << static_cast<int>(static_cast<unsigned char>(raw[0])) << " at " << at;
+    }
+  }
+  std::string out;
+  append_json_string(out, std::string("\"\"\"\"\"\"\"\"\"ab\tc\x01\\", 15));
+  EXPECT_EQ(out, R"("\"\"\"\"\"\"\"\"\"ab\tc\u0001\\")");
+}
+
 }  // namespace
 }  // namespace spool

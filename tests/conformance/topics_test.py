@@ -260,6 +260,70 @@ class Suite:
         eq(self.ok("GET", "/v1/groups/never/offsets?topic=orders")["offsets"][0]["offset"], None)
         eq([g["group"] for g in self.ok("GET", "/v1/groups")["groups"]], ["billing"])
 
+    def other_tenant(self):
+        """A client signed with a second tenant's key, made by `spoold admin` against the
+        running server's data dir. Keys are picked up within 2 s, so poll (bounded)."""
+        p = subprocess.run([self.server.binary, "admin", "tenant", "create", "--name", "other",
+                            "--data-dir", self.server.data_dir], capture_output=True, text=True, timeout=60)
+        eq(p.returncode, 0, "spoold admin tenant create (%s)" % p.stderr)
+        made = dict(line.split(": ", 1) for line in p.stdout.splitlines() if ": " in line)
+        if made["account_id"] == ACCOUNT:
+            raise AssertionError("the new tenant got the default account id")
+        other = TopicsClient(self.server.endpoint, made["access_key_id"], made["secret_access_key"])
+        deadline = time.monotonic() + 5
+        while True:
+            st, reply, _ = other.call("GET", "/v1/topics")
+            if st != 401 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        eq(st, 200, "the new key after %r" % reply)
+        return other, reply
+
+    def test_another_tenant_sees_none_of_these_topics(self):
+        other, listed = self.other_tenant()
+        eq(listed, {"topics": [], "next_token": None}, "other tenant's topic list")
+        eq(self.ok("GET", "/v1/groups/billing")["topics"], ["orders"])  # exists for the default tenant
+        hwm = {p["partition"]: p["high_watermark"] for p in self.ok("GET", "/v1/topics/orders")["partitions"]}
+
+        def refused(method, path, body=None):
+            st, reply, _ = other.call(method, path, body)
+            eq((st, reply["error_code"], reply["message"]), (404, "topic_not_found", "topic orders does not exist"),
+               "other tenant: %s %s" % (method, path))
+        refused("GET", "/v1/topics/orders")
+        refused("GET", "/v1/topics/orders/partitions/2")
+        refused("POST", "/v1/topics/orders/records", {"records": [{"value": "intruder"}]})
+        refused("POST", "/v1/topics/orders/partitions/2/records", {"records": [{"value": "intruder"}]})
+        refused("GET", "/v1/topics/orders/partitions/2/records?offset=0")
+        refused("PUT", "/v1/groups/billing/offsets", {"topic": "orders", "offsets": [{"partition": 2, "offset": 0}]})
+        st, reply, _ = other.call("GET", "/v1/groups/billing")
+        eq((st, reply["error_code"]), (404, "group_not_found"), "other tenant: describe the default's group")
+        st, reply, _ = other.call("GET", "/v1/groups")
+        eq((st, reply["groups"]), (200, []), "other tenant's groups")
+
+        # The same name, created by the other tenant, is a topic of its own.
+        st, mine, _ = other.call("POST", "/v1/topics", {"name": "orders", "partitions": 1})
+        eq((st, mine["partition_count"], mine["partitions"][0]["high_watermark"]), (201, 1, 0), "other's orders")
+        st, reply, _ = other.call("POST", "/v1/topics/orders/records", {"records": [{"value": "theirs"}]})
+        eq((st, [(r["partition"], r["offset"]) for r in reply["results"]]), (200, [(0, 0)]), "other's produce")
+        st, reply, _ = other.call("GET", "/v1/topics/orders/partitions/0/records?offset=0")
+        eq((st, [r["value"] for r in reply["records"]], reply["high_watermark"]), (200, ["theirs"], 1),
+           "other's fetch")
+        st, _, _ = other.call("PUT", "/v1/groups/billing/offsets",
+                              {"topic": "orders", "offsets": [{"partition": 0, "offset": 1, "metadata": "theirs"}]})
+        eq(st, 204, "other's commit")
+        st, reply, _ = other.call("GET", "/v1/topics")
+        eq((st, [t["name"] for t in reply["topics"]]), (200, ["orders"]), "other's list")
+
+        # Nothing of it reached the default tenant's topic or group.
+        mine_now = self.ok("GET", "/v1/topics/orders")
+        eq((mine_now["partition_count"], {p["partition"]: p["high_watermark"] for p in mine_now["partitions"]}),
+           (6, hwm), "default tenant's orders after the other's produce")
+        f = self.ok("GET", "/v1/topics/orders/partitions/0/records?offset=0")
+        eq("theirs" in [r["value"] for r in f["records"]], False, "the other's record in the default's partition 0")
+        by = {o["partition"]: o for o in self.ok("GET", "/v1/groups/billing/offsets?topic=orders")["offsets"]}
+        eq((by[0]["offset"], by[2]["metadata"]), (None, "host-b"), "default tenant's billing offsets")
+        eq([t["name"] for t in self.ok("GET", "/v1/topics?prefix=orders")["topics"]], ["orders", "orders-eu"])
+
     def test_retention_by_bytes_moves_the_log_start(self):
         self.ok("POST", "/v1/topics", {"name": "retained", "config": {"segment.bytes": 1048576}}, 201)
         value = "r" * 1000
