@@ -107,7 +107,10 @@ Result<QueueRef> parse_queue_arn(std::string_view arn) {
   const std::vector<std::string_view> parts = split(arn, ':');
   if (parts.size() != 6 || parts[0] != "arn" || parts[1].empty() || parts[2] != "sqs" || parts[3].empty() ||
       !is_account_id(parts[4]) || !is_well_formed_name(parts[5])) {
-    return Status(Errc::kInvalidArgument, "'" + std::string(arn) + "' is not a valid SQS queue ARN.");
+    // Built by appending: `"'" + std::string(...)` trips GCC 12's -Wrestrict false positive.
+    std::string message = "'";
+    message.append(arn).append("' is not a valid SQS queue ARN.");
+    return Status(Errc::kInvalidArgument, message);
   }
   return QueueRef{std::string(parts[4]), std::string(parts[5])};
 }

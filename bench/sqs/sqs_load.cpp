@@ -12,7 +12,11 @@
 //                   [--rate=1000] [--senders=32] [--receivers=4]   (latency)
 //                   [--access-key=test] [--secret-key=test] [--region=us-east-1]
 //                   [--label=spool]   (first column of the markdown row printed last)
+//                   [--groups=N]      (a FIFO queue; send-batch and receive-delete only)
 //   spool_bench_sqs --selftest        (SigV4 known answer from botocore; prints the header)
+//
+// This file: arguments, the epoll loops, phases and the report. Beside it: roles.h (what
+// a connection does), sigv4_signer.h, json_scan.h, http_response.h.
 //
 // Every request that does not answer 200 is an error; the first error body is printed.
 // --target must be a loopback address (127.0.0.0/8, ::1 or "localhost").
@@ -21,9 +25,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -48,9 +49,14 @@
 #include <thread>
 #include <vector>
 
+#include "http_response.h"
+#include "json_scan.h"
+#include "roles.h"
+#include "sigv4_signer.h"
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using namespace spool_bench;
 
 // ---------------------------------------------------------------------------------------
 // Arguments
@@ -190,600 +196,6 @@ Target parse_target(const std::string& t) {
   }
   return out;
 }
-
-// ---------------------------------------------------------------------------------------
-// SigV4 (service sqs). Signed headers: content-type;host;x-amz-date;x-amz-target.
-
-void hex_into(const unsigned char* d, size_t n, std::string& out) {
-  static const char* k = "0123456789abcdef";
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(k[d[i] >> 4]);
-    out.push_back(k[d[i] & 15]);
-  }
-}
-
-void sha256_hex(std::string_view data, std::string& out) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  hex_into(md, sizeof md, out);
-}
-
-void hmac(const unsigned char* key, size_t key_len, std::string_view data, unsigned char out[32]) {
-  unsigned int len = 32;
-  HMAC(EVP_sha256(), key, static_cast<int>(key_len),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-}
-
-class Signer {
- public:
-  Signer(std::string akid, std::string secret, std::string region)
-      : akid_(std::move(akid)), secret_(std::move(secret)), region_(std::move(region)) {}
-
-  // amz_date is "yyyymmddThhmmssZ". Returns the Authorization header value.
-  std::string authorization(std::string_view amz_date, std::string_view host,
-                            std::string_view content_type, std::string_view target,
-                            std::string_view body) {
-    std::string_view date = amz_date.substr(0, 8);
-    if (date != key_date_) derive(date);
-    canon_.clear();
-    canon_.append("POST\n/\n\ncontent-type:").append(content_type);
-    canon_.append("\nhost:").append(host);
-    canon_.append("\nx-amz-date:").append(amz_date);
-    canon_.append("\nx-amz-target:").append(target);
-    canon_.append("\n\ncontent-type;host;x-amz-date;x-amz-target\n");
-    sha256_hex(body, canon_);
-    sts_.clear();
-    sts_.append("AWS4-HMAC-SHA256\n").append(amz_date).append("\n").append(scope_).append("\n");
-    sha256_hex(canon_, sts_);
-    unsigned char sig[32];
-    hmac(k_signing_, sizeof k_signing_, sts_, sig);
-    std::string auth;
-    auth.reserve(200);
-    auth.append("AWS4-HMAC-SHA256 Credential=").append(akid_).append("/").append(scope_);
-    auth.append(", SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=");
-    hex_into(sig, sizeof sig, auth);
-    return auth;
-  }
-
- private:
-  void derive(std::string_view date) {
-    key_date_ = std::string(date);
-    std::string k0 = "AWS4" + secret_;
-    unsigned char a[32], b[32];
-    hmac(reinterpret_cast<const unsigned char*>(k0.data()), k0.size(), date, a);
-    hmac(a, 32, region_, b);
-    hmac(b, 32, "sqs", a);
-    hmac(a, 32, "aws4_request", k_signing_);
-    scope_ = key_date_ + "/" + region_ + "/sqs/aws4_request";
-  }
-
-  std::string akid_, secret_, region_;
-  std::string key_date_, scope_;
-  unsigned char k_signing_[32] = {};
-  std::string canon_, sts_;
-};
-
-// X-Amz-Date, recomputed once per second per caller.
-class AmzDate {
- public:
-  const std::string& now() {
-    time_t t = time(nullptr);
-    if (t != last_) {
-      last_ = t;
-      tm g;
-      gmtime_r(&t, &g);
-      char buf[32];
-      std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &g);
-      value_ = buf;
-    }
-    return value_;
-  }
-
- private:
-  time_t last_ = 0;
-  std::string value_;
-};
-
-constexpr std::string_view kContentType = "application/x-amz-json-1.0";
-
-void build_request(Signer& signer, const std::string& amz_date, const std::string& host,
-                   std::string_view action, std::string_view body, std::string& out) {
-  std::string target = "AmazonSQS.";
-  target.append(action);
-  std::string auth = signer.authorization(amz_date, host, kContentType, target, body);
-  out.clear();
-  out.reserve(body.size() + 512);
-  out.append("POST / HTTP/1.1\r\nHost: ").append(host);
-  out.append("\r\nContent-Type: ").append(kContentType);
-  out.append("\r\nX-Amz-Target: ").append(target);
-  out.append("\r\nX-Amz-Date: ").append(amz_date);
-  out.append("\r\nAuthorization: ").append(auth);
-  out.append("\r\nContent-Length: ").append(std::to_string(body.size()));
-  out.append("\r\n\r\n").append(body);
-}
-
-// ---------------------------------------------------------------------------------------
-// Minimal JSON helpers (the generator only needs a few string members).
-
-void json_escape_into(std::string_view s, std::string& out) {
-  out.push_back('"');
-  for (char c : s) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", u);
-      out.append(buf);
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-}
-
-// Reads a JSON string starting at s[i] == '"'; decodes escapes (\uXXXX to UTF-8).
-bool json_read_string(std::string_view s, size_t& i, std::string& out) {
-  out.clear();
-  if (i >= s.size() || s[i] != '"') return false;
-  for (++i; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '"') {
-      ++i;
-      return true;
-    }
-    if (c != '\\') {
-      out.push_back(c);
-      continue;
-    }
-    if (++i >= s.size()) return false;
-    switch (s[i]) {
-      case 'n': out.push_back('\n'); break;
-      case 't': out.push_back('\t'); break;
-      case 'r': out.push_back('\r'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'u': {
-        if (i + 4 >= s.size()) return false;
-        unsigned cp = static_cast<unsigned>(std::strtoul(std::string(s.substr(i + 1, 4)).c_str(), nullptr, 16));
-        i += 4;
-        if (cp < 0x80) {
-          out.push_back(static_cast<char>(cp));
-        } else if (cp < 0x800) {
-          out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-          out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        } else {
-          out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-          out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-          out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        }
-        break;
-      }
-      default: out.push_back(s[i]);
-    }
-  }
-  return false;
-}
-
-// Calls fn(value) for every string-valued member named `key`, anywhere in the document.
-template <typename Fn>
-void json_each_string(std::string_view body, std::string_view key, Fn&& fn) {
-  std::string needle = "\"";
-  needle.append(key).append("\"");
-  std::string value;
-  size_t pos = 0;
-  while ((pos = body.find(needle, pos)) != std::string_view::npos) {
-    size_t i = pos + needle.size();
-    while (i < body.size() && (body[i] == ' ' || body[i] == '\n' || body[i] == '\t' || body[i] == '\r')) ++i;
-    if (i >= body.size() || body[i] != ':') {
-      pos = i;
-      continue;
-    }
-    ++i;
-    while (i < body.size() && (body[i] == ' ' || body[i] == '\n' || body[i] == '\t' || body[i] == '\r')) ++i;
-    if (json_read_string(body, i, value)) fn(value);
-    pos = i;
-  }
-}
-
-size_t count_occurrences(std::string_view body, std::string_view needle) {
-  size_t n = 0, pos = 0;
-  while ((pos = body.find(needle, pos)) != std::string_view::npos) {
-    ++n;
-    pos += needle.size();
-  }
-  return n;
-}
-
-// True if a "Failed" array is present and non-empty.
-bool has_failed_entries(std::string_view body) {
-  size_t pos = body.find("\"Failed\"");
-  if (pos == std::string_view::npos) return false;
-  pos = body.find('[', pos);
-  if (pos == std::string_view::npos) return false;
-  for (++pos; pos < body.size(); ++pos) {
-    char c = body[pos];
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-    return c != ']';
-  }
-  return false;
-}
-
-// ---------------------------------------------------------------------------------------
-// HTTP/1.1 response parser (Content-Length, chunked, or read-until-close).
-
-bool ieq_prefix(std::string_view line, std::string_view name) {
-  if (line.size() < name.size()) return false;
-  for (size_t i = 0; i < name.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
-  return true;
-}
-
-std::string_view trim(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r')) v.remove_suffix(1);
-  return v;
-}
-
-struct Response {
-  int status = 0;
-  std::string_view body;  // into the connection buffer or `decoded`
-  std::string decoded;    // chunked bodies
-  size_t consumed = 0;    // bytes of the buffer this response used
-  bool close = false;     // server will close the connection after it
-};
-
-// 1 = complete, 0 = need more, -1 = malformed. `eof` = the peer closed the stream.
-int parse_response(std::string_view buf, bool eof, Response& r) {
-  size_t hdr_end = buf.find("\r\n\r\n");
-  if (hdr_end == std::string_view::npos) return eof ? -1 : 0;
-  std::string_view head = buf.substr(0, hdr_end);
-  size_t line_end = head.find("\r\n");
-  std::string_view status_line = head.substr(0, line_end);
-  if (status_line.size() < 12 || status_line.substr(0, 5) != "HTTP/") return -1;
-  r.status = std::atoi(std::string(status_line.substr(9, 3)).c_str());
-  bool http10 = status_line.substr(0, 8) == "HTTP/1.0";
-  r.close = http10;
-  long content_length = -1;
-  bool chunked = false;
-  size_t p = line_end == std::string_view::npos ? head.size() : line_end + 2;
-  while (p < head.size()) {
-    size_t e = head.find("\r\n", p);
-    if (e == std::string_view::npos) e = head.size();
-    std::string_view line = head.substr(p, e - p);
-    p = e + 2;
-    if (ieq_prefix(line, "content-length:")) {
-      content_length = std::atol(std::string(trim(line.substr(15))).c_str());
-    } else if (ieq_prefix(line, "transfer-encoding:")) {
-      std::string_view v = trim(line.substr(18));
-      chunked = v.find("chunked") != std::string_view::npos || v.find("Chunked") != std::string_view::npos;
-    } else if (ieq_prefix(line, "connection:")) {
-      std::string v(trim(line.substr(11)));
-      for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (v == "close") r.close = true;
-      if (v == "keep-alive") r.close = false;
-    }
-  }
-  size_t body_start = hdr_end + 4;
-  if (r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200)) {
-    r.body = {};
-    r.consumed = body_start;
-    return 1;
-  }
-  if (chunked) {
-    r.decoded.clear();
-    size_t q = body_start;
-    for (;;) {
-      size_t e = buf.find("\r\n", q);
-      if (e == std::string_view::npos) return eof ? -1 : 0;
-      unsigned long n = std::strtoul(std::string(buf.substr(q, e - q)).c_str(), nullptr, 16);
-      q = e + 2;
-      if (n == 0) {
-        // trailers until an empty line
-        for (;;) {
-          size_t t = buf.find("\r\n", q);
-          if (t == std::string_view::npos) return eof ? -1 : 0;
-          bool empty = t == q;
-          q = t + 2;
-          if (empty) break;
-        }
-        r.body = r.decoded;
-        r.consumed = q;
-        return 1;
-      }
-      if (buf.size() < q + n + 2) return eof ? -1 : 0;
-      r.decoded.append(buf.substr(q, n));
-      q += n + 2;
-    }
-  }
-  if (content_length >= 0) {
-    if (buf.size() < body_start + static_cast<size_t>(content_length)) return eof ? -1 : 0;
-    r.body = buf.substr(body_start, static_cast<size_t>(content_length));
-    r.consumed = body_start + static_cast<size_t>(content_length);
-    return 1;
-  }
-  // No length: the body runs until the server closes.
-  r.close = true;
-  if (!eof) return 0;
-  r.body = buf.substr(body_start);
-  r.consumed = buf.size();
-  return 1;
-}
-
-// ---------------------------------------------------------------------------------------
-// Shared run state and per-thread statistics.
-
-struct Shared {
-  std::atomic<bool> stop_issue{false};  // no new work (throughput roles, the paced sender)
-  std::atomic<bool> stop_hard{false};   // every loop exits now
-  std::atomic<uint64_t> issued{0};
-  uint64_t max_requests = 0;
-  std::atomic<uint64_t> received{0};  // receive-delete / latency: messages received
-  std::atomic<uint64_t> sent{0};      // latency: messages sent successfully
-  uint64_t drain_target = 0;          // receive-delete: stop once this many were received
-  std::mutex err_mu;
-  std::string first_error;
-
-  bool take_ticket() { return issued.fetch_add(1, std::memory_order_relaxed) < max_requests; }
-  void note_error(const std::string& what) {
-    std::lock_guard<std::mutex> l(err_mu);
-    if (first_error.empty()) first_error = what;
-  }
-};
-
-struct Stats {
-  uint64_t requests = 0, messages = 0, errors = 0, conn_errors = 0, empty_receives = 0,
-           batch_failed = 0;
-  std::vector<uint32_t> lat_us;  // request latency (long polls excluded)
-  std::vector<uint32_t> e2e_us;  // latency scenario: send -> receive
-  void merge(const Stats& o) {
-    requests += o.requests;
-    messages += o.messages;
-    errors += o.errors;
-    conn_errors += o.conn_errors;
-    empty_receives += o.empty_receives;
-    batch_failed += o.batch_failed;
-    lat_us.insert(lat_us.end(), o.lat_us.begin(), o.lat_us.end());
-    e2e_us.insert(e2e_us.end(), o.e2e_us.begin(), o.e2e_us.end());
-  }
-};
-
-// ---------------------------------------------------------------------------------------
-// Roles: what one connection does next. A role is a closed loop: next() is asked for the
-// next request once the previous one completed.
-
-struct Step {
-  enum Kind { kSend, kWait, kStop } kind = kStop;
-  std::string_view action;
-  std::string body;
-  bool record_latency = true;
-  Clock::time_point wake;
-};
-
-class Role {
- public:
-  virtual ~Role() = default;
-  virtual void next(Shared& sh, Step& step) = 0;
-  // Called for every completed request (any status) or with status 0 when the connection
-  // broke while it was in flight.
-  virtual void done(Shared& sh, Stats& st, const Step& step, int status, std::string_view body) = 0;
-};
-
-std::string make_payload(size_t size, char fill = 'x') { return std::string(size, fill); }
-
-class SendRole : public Role {
- public:
-  SendRole(const std::string& url, size_t body_size) {
-    body_.append("{\"QueueUrl\":");
-    json_escape_into(url, body_);
-    body_.append(",\"MessageBody\":");
-    json_escape_into(make_payload(body_size), body_);
-    body_.append("}");
-  }
-  void next(Shared& sh, Step& s) override {
-    if (sh.stop_issue.load(std::memory_order_relaxed) || !sh.take_ticket()) {
-      s.kind = Step::kStop;
-      return;
-    }
-    s.kind = Step::kSend;
-    s.action = "SendMessage";
-    s.body = body_;
-  }
-  void done(Shared&, Stats& st, const Step&, int status, std::string_view) override {
-    if (status == 200) st.messages += 1;
-  }
-
- private:
-  std::string body_;
-};
-
-class SendBatchRole : public Role {
- public:
-  // groups > 0: a FIFO queue; each entry gets the next MessageGroupId round-robin and a
-  // unique MessageDeduplicationId, so the body is built per request.
-  SendBatchRole(const std::string& url, size_t body_size, int groups = 0) : groups_(groups) {
-    payload_ = make_payload(body_size);
-    url_json_.clear();
-    json_escape_into(url, url_json_);
-    if (groups_ == 0) body_ = build(0);
-  }
-  void next(Shared& sh, Step& s) override {
-    if (sh.stop_issue.load(std::memory_order_relaxed) || !sh.take_ticket()) {
-      s.kind = Step::kStop;
-      return;
-    }
-    s.kind = Step::kSend;
-    s.action = "SendMessageBatch";
-    s.body = groups_ == 0 ? body_ : build(next_++);
-  }
-  void done(Shared&, Stats& st, const Step&, int status, std::string_view body) override {
-    if (status != 200) return;
-    st.messages += count_occurrences(body, "\"MessageId\"");
-    if (has_failed_entries(body)) st.batch_failed += 1;
-  }
-
- private:
-  std::string build(uint64_t request) {
-    std::string b = "{\"QueueUrl\":" + url_json_ + ",\"Entries\":[";
-    for (int i = 0; i < 10; ++i) {
-      if (i) b.push_back(',');
-      b.append("{\"Id\":\"m").append(std::to_string(i)).append("\",\"MessageBody\":");
-      json_escape_into(payload_, b);
-      if (groups_ > 0) {
-        uint64_t n = request * 10 + static_cast<uint64_t>(i);
-        b.append(",\"MessageGroupId\":\"g").append(std::to_string((n + salt_) % static_cast<uint64_t>(groups_)));
-        b.append("\",\"MessageDeduplicationId\":\"").append(std::to_string(salt_)).append("-");
-        b.append(std::to_string(n)).append("\"");
-      }
-      b.push_back('}');
-    }
-    b.append("]}");
-    return b;
-  }
-
-  int groups_;
-  std::string payload_, url_json_, body_;
-  uint64_t next_ = 0;
-  // Distinct per role, so connections don't deduplicate each other's messages.
-  uint64_t salt_ = reinterpret_cast<uintptr_t>(this) >> 4;
-};
-
-// ReceiveMessage(10) then DeleteMessageBatch of what came back. In the latency scenario
-// (`latency` = true) it long-polls and records send->receive latency from the bodies.
-class ReceiveDeleteRole : public Role {
- public:
-  ReceiveDeleteRole(const std::string& url, int wait_time, bool latency)
-      : url_(url), wait_time_(wait_time), latency_(latency) {
-    receive_body_.append("{\"QueueUrl\":");
-    json_escape_into(url_, receive_body_);
-    receive_body_.append(",\"MaxNumberOfMessages\":10,\"WaitTimeSeconds\":");
-    receive_body_.append(std::to_string(wait_time_)).append("}");
-  }
-  void next(Shared& sh, Step& s) override {
-    if (!handles_.empty()) {
-      if (!sh.take_ticket()) {
-        s.kind = Step::kStop;
-        return;
-      }
-      s.kind = Step::kSend;
-      s.action = "DeleteMessageBatch";
-      s.record_latency = true;
-      s.body.clear();
-      s.body.append("{\"QueueUrl\":");
-      json_escape_into(url_, s.body);
-      s.body.append(",\"Entries\":[");
-      for (size_t i = 0; i < handles_.size(); ++i) {
-        if (i) s.body.push_back(',');
-        s.body.append("{\"Id\":\"d").append(std::to_string(i)).append("\",\"ReceiptHandle\":");
-        json_escape_into(handles_[i], s.body);
-        s.body.push_back('}');
-      }
-      s.body.append("]}");
-      handles_.clear();
-      return;
-    }
-    bool stop = latency_ ? false
-                         : (sh.stop_issue.load(std::memory_order_relaxed) ||
-                            (sh.drain_target > 0 &&
-                             sh.received.load(std::memory_order_relaxed) >= sh.drain_target));
-    if (stop || !sh.take_ticket()) {
-      s.kind = Step::kStop;
-      return;
-    }
-    s.kind = Step::kSend;
-    s.action = "ReceiveMessage";
-    s.body = receive_body_;
-    s.record_latency = wait_time_ == 0;  // a long poll's duration is not a request latency
-  }
-  void done(Shared& sh, Stats& st, const Step& s, int status, std::string_view body) override {
-    if (status != 200) return;
-    if (s.action == "DeleteMessageBatch") {
-      if (has_failed_entries(body)) st.batch_failed += 1;
-      return;
-    }
-    size_t before = handles_.size();
-    json_each_string(body, "ReceiptHandle", [&](const std::string& h) { handles_.push_back(h); });
-    size_t n = handles_.size() - before;
-    if (n == 0) st.empty_receives += 1;
-    st.messages += n;
-    sh.received.fetch_add(n, std::memory_order_relaxed);
-    if (latency_) {
-      auto now_ns = static_cast<uint64_t>(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count());
-      json_each_string(body, "Body", [&](const std::string& b) {
-        if (b.rfind("ts=", 0) != 0) return;
-        uint64_t sent_ns = std::strtoull(b.c_str() + 3, nullptr, 10);
-        if (sent_ns > 0 && now_ns >= sent_ns)
-          st.e2e_us.push_back(static_cast<uint32_t>(std::min<uint64_t>((now_ns - sent_ns) / 1000, UINT32_MAX)));
-      });
-    }
-  }
-
- private:
-  std::string url_;
-  int wait_time_;
-  bool latency_;
-  std::string receive_body_;
-  std::vector<std::string> handles_;
-};
-
-// Paced sender for the latency scenario: slots t0 + n/rate shared by all sender
-// connections; each body carries its send time ("ts=<steady ns>;" + padding).
-struct Pacer {
-  Clock::time_point t0;
-  double rate = 1000;
-  uint64_t max_messages = 0;
-  std::atomic<uint64_t> next_slot{0};
-};
-
-class PacedSendRole : public Role {
- public:
-  PacedSendRole(const std::string& url, size_t body_size, Pacer* pacer)
-      : url_(url), body_size_(body_size), pacer_(pacer) {}
-  void next(Shared& sh, Step& s) override {
-    if (sh.stop_issue.load(std::memory_order_relaxed)) {
-      s.kind = Step::kStop;
-      return;
-    }
-    if (!slot_) {
-      uint64_t n = pacer_->next_slot.fetch_add(1, std::memory_order_relaxed);
-      if (n >= pacer_->max_messages || !sh.take_ticket()) {
-        s.kind = Step::kStop;
-        return;
-      }
-      slot_ = n;
-    }
-    auto due = pacer_->t0 + std::chrono::nanoseconds(static_cast<int64_t>(static_cast<double>(*slot_) * 1e9 / pacer_->rate));
-    auto now = Clock::now();
-    if (now < due) {
-      s.kind = Step::kWait;
-      s.wake = due;
-      return;
-    }
-    slot_.reset();
-    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
-    std::string payload = "ts=" + std::to_string(ns) + ";";
-    if (payload.size() < body_size_) payload.append(body_size_ - payload.size(), 'x');
-    s.kind = Step::kSend;
-    s.action = "SendMessage";
-    s.body.clear();
-    s.body.append("{\"QueueUrl\":");
-    json_escape_into(url_, s.body);
-    s.body.append(",\"MessageBody\":");
-    json_escape_into(payload, s.body);
-    s.body.append("}");
-  }
-  void done(Shared& sh, Stats&, const Step&, int status, std::string_view) override {
-    if (status == 200) sh.sent.fetch_add(1, std::memory_order_relaxed);
-  }
-
- private:
-  std::string url_;
-  size_t body_size_;
-  Pacer* pacer_;
-  std::optional<uint64_t> slot_;
-};
 
 // ---------------------------------------------------------------------------------------
 // Event loop: one epoll instance driving several connections.
@@ -1259,8 +671,8 @@ int main(int argc, char** argv) {
     sh.max_requests = a.max_requests;
     bool batch = a.scenario == "send-batch";
     auto r = run_phase(t, a, sh, a.connections, a.threads, [&](int) -> std::unique_ptr<Role> {
-      if (batch) return std::make_unique<SendBatchRole>(url, a.body_size, a.groups);
-      return std::make_unique<SendRole>(url, a.body_size);
+      if (batch) return make_send_batch_role(url, a.body_size, a.groups);
+      return make_send_role(url, a.body_size);
     }, a.seconds);
     report(a, a.scenario + (a.groups > 0 ? " fifo/" + std::to_string(a.groups) + "g" : ""), a.connections, r, false);
     return 0;
@@ -1272,7 +684,7 @@ int main(int argc, char** argv) {
       Shared pre;
       pre.max_requests = (a.prefill + 9) / 10;
       auto r = run_phase(t, a, pre, std::min(a.connections, 16), a.threads, [&](int) {
-        return std::make_unique<SendBatchRole>(url, a.body_size, a.groups);
+        return make_send_batch_role(url, a.body_size, a.groups);
       }, 300);
       std::printf("prefill: %" PRIu64 " messages in %.2f s (%.0f msg/s), errors %" PRIu64 "%s%s\n",
                   r.stats.messages, r.seconds, r.stats.messages / std::max(r.seconds, 1e-9),
@@ -1283,7 +695,7 @@ int main(int argc, char** argv) {
     sh.max_requests = a.max_requests;
     sh.drain_target = a.prefill;
     auto r = run_phase(t, a, sh, a.connections, a.threads, [&](int) {
-      return std::make_unique<ReceiveDeleteRole>(url, a.wait_time, false);
+      return make_receive_delete_role(url, a.wait_time, false);
     }, a.seconds);
     report(a,
            "receive-delete (wait " + std::to_string(a.wait_time) + ")" +
@@ -1302,8 +714,8 @@ int main(int argc, char** argv) {
     pacer.t0 = Clock::now() + std::chrono::milliseconds(200);  // receivers connect first
     int total = a.senders + a.receivers;
     auto r = run_phase(t, a, sh, total, a.threads, [&](int i) -> std::unique_ptr<Role> {
-      if (i % total < a.senders && i < a.senders) return std::make_unique<PacedSendRole>(url, a.body_size, &pacer);
-      return std::make_unique<ReceiveDeleteRole>(url, 20, true);
+      if (i % total < a.senders && i < a.senders) return make_paced_send_role(url, a.body_size, &pacer);
+      return make_receive_delete_role(url, 20, true);
     }, a.seconds + 0.2, [&] { return sh.received.load() >= sh.sent.load(); }, 5.0);
     report(a, "latency", total, r, true);
     return 0;
