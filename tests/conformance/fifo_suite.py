@@ -24,8 +24,6 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
-import boto3
-import botocore
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
@@ -776,17 +774,7 @@ class MessageMoveTaskTest(FifoTestCase):
 
 
 def main():
-    print("boto3 %s, botocore %s, protocol %s, python %s (%s)" % (
-        boto3.__version__, botocore.__version__, PROTOCOL, sys.version.split()[0], sys.executable))
-    print("endpoint %s, queue prefix %s, move tasks %s" % (ENDPOINT, base.RUN, "on" if MOVE_TASKS else "off"))
-    sys.stdout.flush()
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
-    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
-    skipped = len(result.skipped)
-    passed = result.testsRun - failed - skipped - len(result.expectedFailures)
-    print("SUITE-RESULT passed=%d failed=%d skipped=%d" % (passed, failed, skipped))
-    return 0 if failed == 0 else 1
+    return base.run_module(sys.modules[__name__], ", move tasks %s" % ("on" if MOVE_TASKS else "off"))
 
 
 if __name__ == "__main__":
