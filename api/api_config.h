@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "api/http_server.h"
+
 namespace spool {
 
 struct ApiConfig {
@@ -13,7 +15,8 @@ struct ApiConfig {
   // Base of queue URLs handed to clients, no trailing slash; empty: http://<listen>.
   std::string public_url;
   std::string region = "us-east-1";       // in ARNs and the SigV4 credential scope
-  int http_threads = 0;                   // cpprestsdk pool size; 0: one per core (min 2)
+  int http_threads = 0;                   // HTTP I/O threads; 0: one per core (min 2)
+  HttpEngine http_engine = HttpEngine::kNative;
   // Larger request bodies are refused (413) without being kept in memory; 1 KiB..64 MiB.
   // 4 MiB fits a 1 MiB message even when the Query protocol percent-encodes every byte.
   int64_t max_request_bytes = 4 * 1024 * 1024;

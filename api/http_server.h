@@ -1,16 +1,23 @@
 #pragma once
 
-// HttpServer: the only place that knows cpprestsdk. It accepts HTTP requests, reads each
-// body in full, hands our own HttpRequest to the handler and sends the handler's reply.
+// HttpServer: accepts HTTP/1.1 requests, reads each body in full, hands our own
+// HttpRequest to the handler and sends the handler's reply. Two engines behind one
+// interface, chosen at start-up (--http-engine):
 //
-// A body larger than `max_body_bytes` (by its Content-Length, or as it arrives when
-// chunked) is answered 413 without reaching the handler and without being kept: it is
-// read and dropped piece by piece, because cpprestsdk writes no response before the
-// request's whole body has arrived and would otherwise buffer all of it in memory.
+// - native (default): our epoll server (native_listener.cpp). A handler runs on the I/O
+//   thread that read the request; the thread that calls Reply writes the response itself,
+//   so a reply from a shard costs no hand-off back to an I/O thread.
+// - cpprestsdk: the library's listener (cpprest_listener.cpp), kept as the reference the
+//   benchmarks compare against.
 //
-// Handlers run on cpprestsdk's pool threads and must not block: they answer through the
-// Reply, possibly later and from another thread (a shard's). start()/stop() from one
-// thread; stop() stops accepting and waits for the listener to close.
+// Either way a body larger than `max_body_bytes` is answered 413 without reaching the
+// handler and without being kept: it is read and dropped as it arrives, so the client
+// reads the 413 rather than a reset connection (SDKs retry resets).
+//
+// Handlers must not block: they answer through the Reply, possibly later and from
+// another thread (a shard's). start()/stop() from one thread; stop() stops accepting and
+// waits for the I/O threads to finish; replies that arrive afterwards close their
+// connection.
 
 #include <functional>
 #include <memory>
@@ -23,22 +30,42 @@ namespace spool {
 
 using HttpHandler = std::function<void(HttpRequest, Reply)>;
 
+enum class HttpEngine { kNative, kCpprestsdk };
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  int64_t max_body_bytes = 4 * 1024 * 1024;
+  int threads = 2;  // I/O threads (native) or the process-wide pool size (cpprestsdk)
+  HttpEngine engine = HttpEngine::kNative;
+};
+
+// One engine's listener; HttpServer holds one.
+class HttpListener {
+ public:
+  virtual ~HttpListener() = default;
+  virtual Status start() = 0;
+  virtual void stop() = 0;
+  virtual uint16_t port() const = 0;
+};
+
+std::unique_ptr<HttpListener> make_native_listener(const HttpServerOptions& options, HttpHandler handler);
+// Sizes cpprestsdk's process-wide pool on first call (it can't be resized later).
+std::unique_ptr<HttpListener> make_cpprest_listener(const HttpServerOptions& options, HttpHandler handler);
+
 class HttpServer {
  public:
-  // Sizes cpprestsdk's process-wide thread pool. Call once, before the first listener
-  // opens (the pool is created on first use and can't be resized).
-  static void configure_thread_pool(int threads);
-
-  HttpServer(std::string host, uint16_t port, HttpHandler handler, int64_t max_body_bytes);
+  HttpServer(HttpServerOptions options, HttpHandler handler);
   ~HttpServer();
 
   // Binds and starts accepting. kUnavailable when the address can't be bound.
   Status start();
   void stop();
+  // The bound port (the chosen one when options.port was 0), once started.
+  uint16_t port() const { return listener_->port(); }
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<HttpListener> listener_;
 };
 
 }  // namespace spool

@@ -152,12 +152,15 @@ int run(const SpooldConfig& config) {
 
   int threads = config.api.http_threads;
   if (threads == 0) threads = std::max(2u, std::thread::hardware_concurrency());
-  HttpServer::configure_thread_pool(threads);
-  HttpServer server(config.api.listen_host, config.api.listen_port,
-                    [&dispatcher](HttpRequest request, Reply reply) {
-                      dispatcher.handle(std::move(request), std::move(reply));
-                    },
-                    config.api.max_request_bytes);
+  HttpServerOptions http_options;
+  http_options.host = config.api.listen_host;
+  http_options.port = config.api.listen_port;
+  http_options.max_body_bytes = config.api.max_request_bytes;
+  http_options.threads = threads;
+  http_options.engine = config.api.http_engine;
+  HttpServer server(http_options, [&dispatcher](HttpRequest request, Reply reply) {
+    dispatcher.handle(std::move(request), std::move(reply));
+  });
   Status st = server.start();
   if (!st.ok()) return fail_start(st);
   log_info("api", "listening",
@@ -165,6 +168,7 @@ int run(const SpooldConfig& config) {
             {"shards", layout->shard_count},
             {"fsync", to_string(config.storage.fsync)},
             {"http_threads", threads},
+            {"http_engine", config.api.http_engine == HttpEngine::kNative ? "native" : "cpprestsdk"},
             {"catalog", is_embedded ? "embedded" : "external"}});
   print_banner(config, has_default_tenant);
 

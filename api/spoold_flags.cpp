@@ -102,6 +102,17 @@ Status apply_http_threads(SpooldConfig& c, const std::string& v) {
   return Status();
 }
 
+Status apply_http_engine(SpooldConfig& c, const std::string& v) {
+  if (v == "native") {
+    c.api.http_engine = HttpEngine::kNative;
+  } else if (v == "cpprestsdk") {
+    c.api.http_engine = HttpEngine::kCpprestsdk;
+  } else {
+    return bad("http-engine", v, "must be native or cpprestsdk");
+  }
+  return Status();
+}
+
 // An integer in [min, max] for the flag `name`, stored through `store`.
 template <class Store>
 std::function<Status(SpooldConfig&, const std::string&)> bounded_int(const char* name, int64_t min, int64_t max,
@@ -139,6 +150,9 @@ const std::vector<Flag>& flags() {
        apply_fsync},
       {"http-threads", "SPOOL_HTTP_THREADS", "0", "HTTP worker threads; 0: one per core (at least 2)",
        false, apply_http_threads},
+      {"http-engine", "SPOOL_HTTP_ENGINE", "native",
+       "native (Spool's epoll HTTP/1.1 server) | cpprestsdk (the library's listener, for comparison)",
+       false, apply_http_engine},
       {"max-request-bytes", "SPOOL_MAX_REQUEST_BYTES", "4194304",
        "larger request bodies are refused with 413 (1024..67108864)", false,
        bounded_int("max-request-bytes", 1024, 64 << 20,

@@ -15,6 +15,8 @@
 #                             empty skips them
 #   MOTO_SECONDS=5 MOTO_CONNECTIONS=4
 #   SPOOL_FSYNC=              pass --fsync to spoold (default: spoold's own, batch)
+#   HTTP_ENGINES="native cpprestsdk"  spoold's HTTP engines to run the Spool scenarios on
+#                             (the first gets the full set, the others the send sweep)
 #   PROFILE=1                 perf-record spoold during one `send` run at the peak
 #   NO_BUILD=1                skip the build
 #   GEN_THREADS=1             epoll loop threads of the generator
@@ -110,74 +112,86 @@ row_rps() { echo "$1" | awk -F'|' '{gsub(/ /, "", $5); print $5}'; }
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "load average at start: $LOAD_START ($(nproc) cores)"
 
-# --- Spool -------------------------------------------------------------------------------
-SPOOL_PORT=$(free_port)
-spool_args=(--data-dir "$WORK/spool" --listen "127.0.0.1:$SPOOL_PORT")
-[[ -n "${SPOOL_FSYNC:-}" ]] && spool_args+=(--fsync "$SPOOL_FSYNC")
-mkdir -p "$WORK/spool" && chmod 0755 "$WORK/spool"
-"$SPOOLD" "${spool_args[@]}" >"$WORK/spoold.log" 2>&1 &
-SPOOLD_PID=$!
-PIDS+=("$SPOOLD_PID")
-if ! wait_http "http://127.0.0.1:$SPOOL_PORT/ready" 120 "$SPOOLD_PID"; then
-  log "spoold did not become ready; last log lines:"; tail -20 "$WORK/spoold.log" >&2; exit 1
-fi
-log "spoold ready on 127.0.0.1:$SPOOL_PORT (pid $SPOOLD_PID)"
-SPOOL=127.0.0.1:$SPOOL_PORT
+# --- Spool, once per HTTP engine ---------------------------------------------------------
+HTTP_ENGINES=${HTTP_ENGINES:-"native cpprestsdk"}
+FIRST_ENGINE=${HTTP_ENGINES%% *}
+HELLO_CONNS=" $CONNECTIONS "
+declare -A BEST
+for engine in $HTTP_ENGINES; do
+  SPOOL_PORT=$(free_port)
+  rm -rf "$WORK/spool"
+  spool_args=(--data-dir "$WORK/spool" --listen "127.0.0.1:$SPOOL_PORT" --http-engine "$engine")
+  [[ -n "${SPOOL_FSYNC:-}" ]] && spool_args+=(--fsync "$SPOOL_FSYNC")
+  mkdir -p "$WORK/spool" && chmod 0755 "$WORK/spool"
+  "$SPOOLD" "${spool_args[@]}" >"$WORK/spoold.log" 2>&1 &
+  SPOOLD_PID=$!
+  PIDS+=("$SPOOLD_PID")
+  if ! wait_http "http://127.0.0.1:$SPOOL_PORT/ready" 120 "$SPOOLD_PID"; then
+    log "spoold did not become ready; last log lines:"; tail -20 "$WORK/spoold.log" >&2; exit 1
+  fi
+  log "spoold ($engine HTTP) ready on 127.0.0.1:$SPOOL_PORT (pid $SPOOLD_PID)"
+  SPOOL=127.0.0.1:$SPOOL_PORT
+  label=spool-$engine
 
-best_rps=0; best_conns=0
-for c in $SEND_CONNECTIONS; do
-  run_gen spool "$SPOOL" --scenario=send --connections="$c" --seconds="$RUN_SECONDS"
-  rps=$(row_rps "${ROWS[-1]}")
-  if (( ${rps%.*} > best_rps )); then best_rps=${rps%.*}; best_conns=$c; fi
-done
-log "Spool send peaks at $best_conns connections ($best_rps req/s)"
-run_gen spool "$SPOOL" --scenario=send-batch --connections="$CONNECTIONS" --seconds="$RUN_SECONDS"
-for w in 0 1; do
-  run_gen spool "$SPOOL" --scenario=receive-delete --wait-time=$w --prefill="$PREFILL" \
-    --connections="$CONNECTIONS" --seconds="$RUN_SECONDS"
-done
-run_gen spool "$SPOOL" --scenario=latency --rate="$LATENCY_RATE" --seconds="$RUN_SECONDS"
-for g in $FIFO_GROUPS; do
-  run_gen spool "$SPOOL" --scenario=send-batch --groups="$g" --connections="$CONNECTIONS" --seconds="$RUN_SECONDS"
-  # Long polls (wait 1): with few groups most receives find every group in flight.
-  run_gen spool "$SPOOL" --scenario=receive-delete --groups="$g" --wait-time=1 --prefill="$PREFILL" \
-    --connections="$CONNECTIONS" --seconds="$RUN_SECONDS"
+  best_rps=0; best_conns=0
+  for c in $SEND_CONNECTIONS; do
+    run_gen "$label" "$SPOOL" --scenario=send --connections="$c" --seconds="$RUN_SECONDS"
+    rps=$(row_rps "${ROWS[-1]}")
+    if (( ${rps%.*} > best_rps )); then best_rps=${rps%.*}; best_conns=$c; fi
+  done
+  BEST[$engine]="$best_conns connections ($best_rps req/s)"
+  [[ "$HELLO_CONNS" == *" $best_conns "* ]] || HELLO_CONNS+="$best_conns "
+  log "Spool ($engine) send peaks at ${BEST[$engine]}"
+  if [[ "$engine" == "$FIRST_ENGINE" ]]; then
+    run_gen "$label" "$SPOOL" --scenario=send-batch --connections="$CONNECTIONS" --seconds="$RUN_SECONDS"
+    for w in 0 1; do
+      run_gen "$label" "$SPOOL" --scenario=receive-delete --wait-time=$w --prefill="$PREFILL" \
+        --connections="$CONNECTIONS" --seconds="$RUN_SECONDS"
+    done
+    run_gen "$label" "$SPOOL" --scenario=latency --rate="$LATENCY_RATE" --seconds="$RUN_SECONDS"
+    for g in $FIFO_GROUPS; do
+      run_gen "$label" "$SPOOL" --scenario=send-batch --groups="$g" --connections="$CONNECTIONS" --seconds="$RUN_SECONDS"
+      # Long polls (wait 1): with few groups most receives find every group in flight.
+      run_gen "$label" "$SPOOL" --scenario=receive-delete --groups="$g" --wait-time=1 --prefill="$PREFILL" \
+        --connections="$CONNECTIONS" --seconds="$RUN_SECONDS"
+    done
+
+    if [[ "$PROFILE" == 1 ]] && command -v perf >/dev/null; then
+      log "profiling spoold during send at $best_conns connections"
+      "$GEN" --label=spool-profiled --target="$SPOOL" --threads="$GEN_THREADS" --scenario=send \
+        --connections="$best_conns" --seconds="$RUN_SECONDS" >"$WORK/profiled.txt" &
+      gen_pid=$!
+      sleep 1
+      perf record -F 999 -g -p "$SPOOLD_PID" -o "$WORK/perf.data" -- sleep $((RUN_SECONDS > 4 ? RUN_SECONDS - 2 : 2)) \
+        >/dev/null 2>&1 || log "perf record failed"
+      wait "$gen_pid" || true
+      grep '^| ' "$WORK/profiled.txt" >&2 || true
+      echo "spoold profile (self time, top 20):" >&2
+      perf report -i "$WORK/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null |
+        grep -E '^ +[0-9.]+%' | head -20 | cut -c1-160 >&2 || true
+      echo "spoold profile (by library):" >&2
+      perf report -i "$WORK/perf.data" --no-children --sort dso --stdio 2>/dev/null |
+        grep -E '^ +[0-9.]+%' | head -8 >&2 || true
+      echo "spoold profile (by thread):" >&2
+      perf report -i "$WORK/perf.data" --no-children --sort comm --stdio 2>/dev/null |
+        grep -E '^ +[0-9.]+%' | head -8 >&2 || true
+    fi
+  fi
+  stop_pid "$SPOOLD_PID"
 done
 
-if [[ "$PROFILE" == 1 ]] && command -v perf >/dev/null; then
-  log "profiling spoold during send at $best_conns connections"
-  "$GEN" --label=spool-profiled --target="$SPOOL" --threads="$GEN_THREADS" --scenario=send \
-    --connections="$best_conns" --seconds="$RUN_SECONDS" >"$WORK/profiled.txt" &
-  gen_pid=$!
-  sleep 1
-  perf record -F 999 -g -p "$SPOOLD_PID" -o "$WORK/perf.data" -- sleep $((RUN_SECONDS > 4 ? RUN_SECONDS - 2 : 2)) \
-    >/dev/null 2>&1 || log "perf record failed"
-  wait "$gen_pid" || true
-  grep '^| ' "$WORK/profiled.txt" >&2 || true
-  echo "spoold profile (self time, top 20):" >&2
-  perf report -i "$WORK/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null |
-    grep -E '^ +[0-9.]+%' | head -20 | cut -c1-160 >&2 || true
-  echo "spoold profile (by library):" >&2
-  perf report -i "$WORK/perf.data" --no-children --sort dso --stdio 2>/dev/null |
-    grep -E '^ +[0-9.]+%' | head -8 >&2 || true
-  echo "spoold profile (by thread):" >&2
-  perf report -i "$WORK/perf.data" --no-children --sort comm --stdio 2>/dev/null |
-    grep -E '^ +[0-9.]+%' | head -8 >&2 || true
-fi
-stop_pid "$SPOOLD_PID"
-
-# --- cpprestsdk hello world: the HTTP ceiling ---------------------------------------------
-HELLO_PORT=$(free_port)
-"$HELLO" --listen="127.0.0.1:$HELLO_PORT" --threads=2 >"$WORK/hello.log" 2>&1 &
-HELLO_PID=$!
-PIDS+=("$HELLO_PID")
-wait_http "http://127.0.0.1:$HELLO_PORT/" 10 "$HELLO_PID" || { log "hello server did not start"; exit 1; }
-hello_conns=$CONNECTIONS
-[[ "$best_conns" != 0 && "$best_conns" != "$CONNECTIONS" ]] && hello_conns="$CONNECTIONS $best_conns"
-for c in $hello_conns; do
-  run_gen hello "127.0.0.1:$HELLO_PORT" --scenario=send --connections="$c" --seconds="$RUN_SECONDS" 2>/dev/null
+# --- hello world on each HTTP engine: the ceilings ----------------------------------------
+for engine in cpprestsdk native; do
+  HELLO_PORT=$(free_port)
+  "$HELLO" --listen="127.0.0.1:$HELLO_PORT" --threads=2 --engine="$engine" >"$WORK/hello.log" 2>&1 &
+  HELLO_PID=$!
+  PIDS+=("$HELLO_PID")
+  wait_http "http://127.0.0.1:$HELLO_PORT/" 10 "$HELLO_PID" || { log "hello server ($engine) did not start"; exit 1; }
+  for c in $HELLO_CONNS; do
+    run_gen "hello-$engine" "127.0.0.1:$HELLO_PORT" --scenario=send --connections="$c" --seconds="$RUN_SECONDS" 2>/dev/null
+  done
+  stop_pid "$HELLO_PID"
 done
-stop_pid "$HELLO_PID"
 
 # --- moto ----------------------------------------------------------------------------------
 if command -v moto_server >/dev/null; then
@@ -199,7 +213,8 @@ fi
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
 echo "Load average: $LOAD_START at start, $LOAD_END at end ($(nproc) cores; other builds share the machine)."
-echo "Spool's send peaks at $best_conns connections. Generator: $GEN_THREADS epoll thread(s)."
+for engine in $HTTP_ENGINES; do echo "Spool's send ($engine HTTP) peaks at ${BEST[$engine]}."; done
+echo "Generator: $GEN_THREADS epoll thread(s)."
 echo
 echo "| target | scenario | connections | req/s | msg/s | p50 ms | p99 ms | errors |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
