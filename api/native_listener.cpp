@@ -24,6 +24,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -348,10 +349,11 @@ void Worker::read_and_advance(const std::shared_ptr<Conn>& conn) {
       conn->in.erase(0, conn->in_pos);
       conn->in_pos = 0;
     }
-    size_t old_size = conn->in.size();
-    conn->in.resize(old_size + kReadChunk);
-    ssize_t n = ::recv(conn->fd, conn->in.data() + old_size, kReadChunk, 0);
-    conn->in.resize(old_size + (n > 0 ? static_cast<size_t>(n) : 0));
+    // Into a per-thread buffer, then appended: resizing `in` by a whole chunk would
+    // zero-fill 64 KiB per read (it showed as 8% of spoold's time in perf).
+    thread_local char chunk[kReadChunk];
+    ssize_t n = ::recv(conn->fd, chunk, kReadChunk, 0);
+    if (n > 0) conn->in.append(chunk, static_cast<size_t>(n));
     if (n == 0) return close_conn(conn.get());  // the peer closed
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -534,9 +536,13 @@ Status NativeListener::start() {
     }
     core->workers.push_back(std::move(worker));
   }
-  for (auto& worker : core->workers) {
-    Worker* w = worker.get();
-    w->thread = std::thread([w] { w->run(); });
+  for (size_t i = 0; i < core->workers.size(); ++i) {
+    Worker* w = core->workers[i].get();
+    w->thread = std::thread([w, i] {
+      std::string name = "http-" + std::to_string(i);
+      pthread_setname_np(pthread_self(), name.c_str());  // shows in perf and top
+      w->run();
+    });
   }
   core_ = std::move(core);
   return Status();

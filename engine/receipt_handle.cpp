@@ -1,11 +1,13 @@
 #include "engine/receipt_handle.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/hmac.h>
+#include <openssl/evp.h>
 
+#include <memory>
+
+#include "common/check.h"
 #include "storage/coding.h"
-
-
 
 namespace spool {
 namespace {
@@ -56,10 +58,19 @@ bool unbase64url(std::string_view text, std::string* out) {
 }
 
 std::string mac(std::string_view key, std::string_view fields) {
-  unsigned char digest[32];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(fields.data()), fields.size(), digest, &len);
+  // HMAC() fetches its algorithms on every call in OpenSSL 3 (about 4 us); a MAC fetched
+  // once and a per-thread context cost a quarter of that.
+  static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  thread_local std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(
+      hmac ? EVP_MAC_CTX_new(hmac) : nullptr, &EVP_MAC_CTX_free);
+  char digest_name[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest_name, 0), OSSL_PARAM_construct_end()};
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  size_t len = 0;
+  SPOOL_CHECK(ctx &&
+              EVP_MAC_init(ctx.get(), reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) == 1 &&
+              EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(fields.data()), fields.size()) == 1 &&
+              EVP_MAC_final(ctx.get(), digest, &len, sizeof digest) == 1 && len >= kMacBytes);
   return std::string(reinterpret_cast<char*>(digest), kMacBytes);
 }
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config git libssl-dev libcpprest-dev prometheus-cpp-dev
-          libpq-dev postgresql libgtest-dev curl)
+          libpq-dev postgresql libgtest-dev curl libtcmalloc-minimal4)
 if [[ "${1:-}" == "test" ]]; then
   # Conformance clients: Debian's boto3 speaks the older Query protocol; the image's pip
   # boto3 and AWS CLI speak JSON. Node and the CLI come from Debian only when absent.
