@@ -1,8 +1,8 @@
 // The native engine of HttpServer (see http_server.h): HTTP/1.1 over epoll.
 //
 // Threads: `threads` I/O workers, each with its own epoll set; the listening socket is in
-// every set (EPOLLEXCLUSIVE wakes one worker per connection) and a connection stays with
-// the worker that accepted it. Every connection is armed EPOLLONESHOT, so at any moment
+// every set (EPOLLEXCLUSIVE wakes one worker), the accepting worker gives each new socket
+// to the worker with the fewest connections, and a connection stays there. Every connection is armed EPOLLONESHOT, so at any moment
 // exactly one party owns it:
 //
 //   kReading  armed for input in its worker's set; the worker reads and parses
@@ -154,9 +154,14 @@ struct Worker {
   std::thread thread;
   // Touched only by this worker's thread (and by stop() after it has joined).
   std::unordered_map<Conn*, std::shared_ptr<Conn>> conns;
+  std::atomic<int> connection_count{0};  // read by acceptors to balance
+  std::mutex inbox_mutex;
+  std::vector<int> inbox;  // accepted sockets handed over by another worker
 
   void run();
   void accept_all();
+  void adopt(int fd);
+  void take_inbox();
   void on_event(const std::shared_ptr<Conn>& conn, uint32_t events);
   void read_and_advance(const std::shared_ptr<Conn>& conn);
   void advance(const std::shared_ptr<Conn>& conn);
@@ -175,6 +180,7 @@ struct Core {
 
   ~Core() {
     for (auto& w : workers) {
+      for (int fd : w->inbox) ::close(fd);
       w->conns.clear();
       if (w->epoll_fd >= 0) ::close(w->epoll_fd);
       if (w->wake_fd >= 0) ::close(w->wake_fd);
@@ -276,7 +282,10 @@ void Worker::run() {
     }
     for (int i = 0; i < n; ++i) {
       void* tag = events[i].data.ptr;
-      if (tag == &kWakeTag) continue;  // stop() or nothing
+      if (tag == &kWakeTag) {
+        take_inbox();
+        continue;
+      }
       if (tag == &kListenTag) {
         accept_all();
         continue;
@@ -303,6 +312,9 @@ void Worker::run() {
   }
 }
 
+// Accepts what is pending and gives each socket to the worker with the fewest
+// connections: whichever worker wins the wake-up (EPOLLEXCLUSIVE) would otherwise get a
+// whole burst of connections, and one busy thread with one idle beside it.
 void Worker::accept_all() {
   for (int i = 0; i < 64; ++i) {
     int fd = ::accept4(core->listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -316,17 +328,50 @@ void Worker::accept_all() {
     }
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    auto conn = std::make_shared<Conn>(fd, this, static_cast<size_t>(core->max_body_bytes));
-    conn->last_active_ms = now_ms();
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLONESHOT;
-    ev.data.ptr = conn.get();
-    if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
-      log_warn("api", "epoll add failed", {{"error", std::strerror(errno)}});
-      continue;  // conn's destructor closes fd
+    Worker* target = this;
+    for (auto& w : core->workers) {
+      if (w->connection_count.load(std::memory_order_relaxed) < target->connection_count.load(std::memory_order_relaxed)) {
+        target = w.get();
+      }
     }
-    conns.emplace(conn.get(), std::move(conn));
+    target->connection_count.fetch_add(1, std::memory_order_relaxed);
+    if (target == this) {
+      adopt(fd);
+      continue;
+    }
+    {
+      std::lock_guard<std::mutex> lock(target->inbox_mutex);
+      target->inbox.push_back(fd);
+    }
+    uint64_t one_event = 1;
+    (void)::write(target->wake_fd, &one_event, sizeof one_event);
   }
+}
+
+void Worker::take_inbox() {
+  uint64_t count = 0;
+  (void)::read(wake_fd, &count, sizeof count);
+  std::vector<int> fds;
+  {
+    std::lock_guard<std::mutex> lock(inbox_mutex);
+    fds.swap(inbox);
+  }
+  for (int fd : fds) adopt(fd);
+}
+
+// Registers an accepted socket with this worker; connection_count is already counted.
+void Worker::adopt(int fd) {
+  auto conn = std::make_shared<Conn>(fd, this, static_cast<size_t>(core->max_body_bytes));
+  conn->last_active_ms = now_ms();
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLONESHOT;
+  ev.data.ptr = conn.get();
+  if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+    log_warn("api", "epoll add failed", {{"error", std::strerror(errno)}});
+    connection_count.fetch_sub(1, std::memory_order_relaxed);
+    return;  // conn's destructor closes fd
+  }
+  conns.emplace(conn.get(), std::move(conn));
 }
 
 void Worker::on_event(const std::shared_ptr<Conn>& conn, uint32_t events) {
@@ -431,6 +476,7 @@ void Worker::continue_write(const std::shared_ptr<Conn>& conn) {
 
 void Worker::close_conn(Conn* conn) {
   ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, conn->fd, nullptr);
+  connection_count.fetch_sub(1, std::memory_order_relaxed);
   conns.erase(conn);  // the destructor closes the socket once no Reply holds it
 }
 
