@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 namespace spool {
 namespace {
@@ -175,6 +177,69 @@ TEST(HttpParserTest, AnOverlongHeaderBlockIs431EvenBeforeItEnds) {
   parser.feed("GET / HTTP/1.1\r\nX-Long: " + std::string(300, 'a'));
   ASSERT_EQ(parser.state(), State::kError);
   EXPECT_EQ(parser.error_status(), 431);
+}
+
+// Any split of a stream of pipelined requests parses to the same requests.
+TEST(HttpParserTest, RandomSplitsOfAPipelinedStreamGiveTheSameRequests) {
+  std::string stream =
+      "POST /a HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"
+      "POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nxy\r\n0\r\n\r\n"
+      "GET /c?q=1 HTTP/1.1\r\n\r\n";
+  std::mt19937 random(7);
+  for (int round = 0; round < 500; ++round) {
+    HttpRequestParser parser(1024);
+    std::vector<std::string> seen;
+    size_t at = 0;
+    while (at < stream.size()) {
+      size_t piece = std::uniform_int_distribution<size_t>(1, 20)(random);
+      std::string_view view = std::string_view(stream).substr(at, piece);
+      size_t used = parser.feed(view);
+      at += used;
+      ASSERT_NE(parser.state(), State::kError) << "round " << round;
+      if (parser.state() == State::kComplete) {
+        HttpRequest r = parser.take();
+        seen.push_back(r.method + " " + r.path + " " + r.query + " " + r.body);
+      } else {
+        ASSERT_EQ(used, view.size());
+      }
+    }
+    ASSERT_EQ(seen, (std::vector<std::string>{"POST /a  abc", "POST /b  xy", "GET /c q=1 "})) << "round " << round;
+  }
+}
+
+// Random bytes, and valid requests with random bytes flipped, never crash the parser or
+// make it consume more than it was given; it ends in one of its three states.
+TEST(HttpParserTest, RandomInputIsRefusedOrParsedNeverMisread) {
+  std::mt19937 random(11);
+  std::string valid = "POST /q HTTP/1.1\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello";
+  int errors = 0;
+  for (int round = 0; round < 2000; ++round) {
+    std::string input;
+    if (round % 2 == 0) {
+      size_t n = std::uniform_int_distribution<size_t>(0, 300)(random);
+      for (size_t i = 0; i < n; ++i) input.push_back(static_cast<char>(random() & 0xff));
+    } else {
+      input = valid;
+      for (int flips = 0; flips < 3; ++flips) {
+        input[random() % input.size()] = static_cast<char>(random() & 0xff);
+      }
+    }
+    HttpRequestParser parser(64, 128);
+    size_t used = parser.feed(input);
+    ASSERT_LE(used, input.size());
+    if (parser.state() == State::kError) {
+      ++errors;
+      EXPECT_TRUE(parser.error_status() == 400 || parser.error_status() == 431 || parser.error_status() == 501 ||
+                  parser.error_status() == 505)
+          << parser.error_status();
+    }
+    if (parser.state() == State::kComplete) {
+      HttpRequest r = parser.take();
+      EXPECT_LE(r.body.size(), 64u);
+      EXPECT_FALSE(r.method.empty());
+    }
+  }
+  EXPECT_GT(errors, 1000);  // random bytes are almost never a request
 }
 
 }  // namespace
