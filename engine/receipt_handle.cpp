@@ -57,20 +57,29 @@ bool unbase64url(std::string_view text, std::string* out) {
   return true;
 }
 
-std::string mac(std::string_view key, std::string_view fields) {
-  // HMAC() fetches its algorithms on every call in OpenSSL 3 (about 4 us); a MAC fetched
-  // once and a per-thread context cost a quarter of that.
+// The per-thread HMAC-SHA256 context. Its digest is set once: passing it again at every
+// EVP_MAC_init makes OpenSSL 3 fetch SHA-256 anew (11% of a receive+delete profile).
+EVP_MAC_CTX* hmac_context() {
   static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  thread_local std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(
-      hmac ? EVP_MAC_CTX_new(hmac) : nullptr, &EVP_MAC_CTX_free);
-  char digest_name[] = "SHA256";
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest_name, 0), OSSL_PARAM_construct_end()};
+  thread_local std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx = [] {
+    std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> made(hmac ? EVP_MAC_CTX_new(hmac) : nullptr,
+                                                                 &EVP_MAC_CTX_free);
+    char digest_name[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+                           OSSL_PARAM_construct_end()};
+    SPOOL_CHECK(made && EVP_MAC_CTX_set_params(made.get(), params) == 1);
+    return made;
+  }();
+  return ctx.get();
+}
+
+std::string mac(std::string_view key, std::string_view fields) {
+  EVP_MAC_CTX* ctx = hmac_context();
   unsigned char digest[EVP_MAX_MD_SIZE];
   size_t len = 0;
-  SPOOL_CHECK(ctx &&
-              EVP_MAC_init(ctx.get(), reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) == 1 &&
-              EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(fields.data()), fields.size()) == 1 &&
-              EVP_MAC_final(ctx.get(), digest, &len, sizeof digest) == 1 && len >= kMacBytes);
+  SPOOL_CHECK(EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), nullptr) == 1 &&
+              EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(fields.data()), fields.size()) == 1 &&
+              EVP_MAC_final(ctx, digest, &len, sizeof digest) == 1 && len >= kMacBytes);
   return std::string(reinterpret_cast<char*>(digest), kMacBytes);
 }
 
