@@ -9,6 +9,7 @@
 //                        listPartitionOffsets listOffsets
 //   group_handlers.cpp   commitOffsets getCommittedOffsets deleteCommittedOffsets
 //                        listGroups describeGroup
+//   member_handlers.cpp  joinGroup heartbeat leaveGroup
 
 #include "api/topics/topic_call.h"
 
@@ -34,11 +35,19 @@ void delete_committed_offsets(TopicCallPtr call);
 void list_groups(TopicCallPtr call);
 void describe_group(TopicCallPtr call);
 
+void join_group(TopicCallPtr call);
+void heartbeat(TopicCallPtr call);
+void leave_group(TopicCallPtr call);
+
 // Shared by the files above: a partition number from path segment `at` (answered and
 // nullopt when it is not a non-negative integer).
 std::optional<int32_t> partition_at(const TopicCall& call, size_t at);
 // The JSON of one partition (describe) and of a topic with its partitions.
 Json partition_json(const topics::Topic& topic, const topics::TopicPartition& partition);
 Json topic_json(const topics::Topic& topic);
+// [{"topic", "partitions": [n, ...]}, ...]: assignments, revocations.
+Json topic_partitions_json(const topics::TopicPartitions& set);
+// {"partition": n} for kPartitionNotAssigned (spec section 8 details), else null.
+Json partition_details(const Status& status, int32_t partition);
 
 }  // namespace spool::topic_handlers

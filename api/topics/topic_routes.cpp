@@ -34,6 +34,9 @@ const std::vector<Route>& routes() {
       {"DELETE", {"groups", "{}", "offsets"}, "deleteCommittedOffsets", delete_committed_offsets},
       {"GET", {"groups"}, "listGroups", list_groups},
       {"GET", {"groups", "{}"}, "describeGroup", describe_group},
+      {"POST", {"groups", "{}", "members"}, "joinGroup", join_group},
+      {"POST", {"groups", "{}", "members", "{}", "heartbeat"}, "heartbeat", heartbeat},
+      {"DELETE", {"groups", "{}", "members", "{}"}, "leaveGroup", leave_group},
   };
   return table;
 }
