@@ -152,6 +152,13 @@ def paths():
                           params=[GROUP, _query("topic", "The topic.", {"type": "string"}, required=True)],
                           ok=("204", None, "Forgotten."), errors=("400", "401", "404", "409")),
         },
+        "/v1/groups/{group}/offsets/reset": {
+            "post": _op("resetOffsets", "Move a group's committed offsets to earliest, latest, a time or an "
+                        "offset (clamped to the log), or only show where they would go (`dry_run`). 409 "
+                        "`group_not_empty` while the group has live members.", params=[GROUP],
+                        body=ref("ResetRequest"), ok=("200", ref("ResetReply"), "The new offsets."),
+                        errors=("400", "401", "404", "409", "503")),
+        },
         "/v1/groups": {
             "get": _op("listGroups", "Groups with live members or committed offsets.",
                        params=[_query("prefix", "Name prefix.", {"type": "string"})],
@@ -160,6 +167,8 @@ def paths():
         "/v1/groups/{group}": {
             "get": _op("describeGroup", "A group's state, generation, topics and members with what each owns.",
                        params=[GROUP], ok=("200", ref("Group"), "The group.")),
+            "delete": _op("deleteGroup", "Forget every committed offset of a group with no live members.",
+                          params=[GROUP], ok=("204", None, "Deleted."), errors=("400", "401", "404", "409")),
         },
         "/v1/groups/{group}/members": {
             "post": _op("joinGroup", "Join as a member: the server assigns partitions (incremental, fenced: a "
@@ -283,6 +292,19 @@ def schemas():
                                   "topics": {"type": "array", "items": _obj({
                                       "topic": {"type": "string"},
                                       "offsets": {"type": "array", "items": committed}})}}, ["group"]),
+        "ResetRequest": _obj({
+            "topic": {"type": "string"},
+            "partitions": {"type": "array", "items": {"type": "integer", "minimum": 0},
+                           "description": "Default: every partition of the topic."},
+            "to": {"oneOf": [{"type": "string", "enum": ["earliest", "latest"]},
+                             _obj({"timestamp": _int64("The first offset with a record at or after it; the "
+                                                       "high watermark when none is that new.")},
+                                  ["timestamp"], extra=False),
+                             _obj({"offset": _int64("Clamped to the log start and high watermark.")},
+                                  ["offset"], extra=False)]},
+            "dry_run": {"type": "boolean", "default": False}}, ["topic", "to"], extra=False),
+        "ResetReply": _obj({"offsets": {"type": "array", "items": _obj(
+            {"partition": {"type": "integer"}, "offset": _int64()}, ["partition", "offset"])}}, ["offsets"]),
         "TopicPartitions": _obj({"topic": {"type": "string"},
                                  "partitions": {"type": "array", "items": {"type": "integer", "minimum": 0}}},
                                 ["topic", "partitions"], extra=False),

@@ -1,6 +1,6 @@
 // Consumer groups (spec/topics-api.md section 7): commits (stateless, or by a member
-// for the partitions it owns), committed offsets, describe and list. Join, heartbeat
-// and leave are in member_handlers.cpp.
+// for the partitions it owns), committed offsets and their reset, describe, list and
+// delete. Join, heartbeat and leave are in member_handlers.cpp.
 
 #include "api/topics/topic_errors.h"
 #include "api/topics/topic_handlers.h"
@@ -125,6 +125,68 @@ void delete_committed_offsets(TopicCallPtr call) {
   });
 }
 
+namespace {
+
+Result<topics::OffsetResetTarget> reset_target(const Json* to) {
+  using Kind = topics::OffsetResetTarget::Kind;
+  const Status bad(Errc::kInvalidArgument,
+                   "to is \"earliest\", \"latest\", {\"timestamp\": ms} or {\"offset\": n}");
+  if (to == nullptr) return bad;
+  if (to->is_string() && to->text() == "earliest") return topics::OffsetResetTarget{Kind::kEarliest, 0};
+  if (to->is_string() && to->text() == "latest") return topics::OffsetResetTarget{Kind::kLatest, 0};
+  if (!to->is_object() || to->members().size() != 1) return bad;
+  const auto& [name, value] = to->members().front();
+  auto n = value.is_number() ? value.as_int() : std::nullopt;
+  if (!n || *n < 0 || (name != "timestamp" && name != "offset")) return bad;
+  return topics::OffsetResetTarget{name == "timestamp" ? Kind::kTimestamp : Kind::kOffset, *n};
+}
+
+}  // namespace
+
+void reset_offsets(TopicCallPtr call) {
+  auto body = call->body_object({"topic", "partitions", "to", "dry_run"});
+  if (!body) return call->fail(body.error());
+  const Json* topic_name = body->find("topic");
+  if (topic_name == nullptr || !topic_name->is_string()) {
+    return call->fail(Status(Errc::kInvalidArgument, "a reset needs \"topic\""));
+  }
+  auto to = reset_target(body->find("to"));
+  if (!to) return call->fail(to.error());
+  std::vector<int32_t> partitions;
+  if (const Json* list = body->find("partitions"); list != nullptr && !list->is_null()) {
+    if (!list->is_array()) return call->fail(Status(Errc::kInvalidArgument, "partitions must be a list"));
+    for (const Json& p : list->items()) {
+      auto n = p.is_number() ? p.as_int() : std::nullopt;
+      if (!n || *n < 0 || *n > INT32_MAX) {
+        return call->fail(Status(Errc::kInvalidArgument, "partitions must be integers >= 0"));
+      }
+      partitions.push_back(static_cast<int32_t>(*n));
+    }
+  }
+  const Json* dry_run = body->find("dry_run");
+  if (dry_run != nullptr && !dry_run->is_null() && !dry_run->is_bool()) {
+    return call->fail(Status(Errc::kInvalidArgument, "dry_run must be true or false"));
+  }
+  auto topic = call->engine.find_topic(call->account, topic_name->text());
+  if (!topic) return call->fail(topic.error());
+  call->engine.reset_offsets(
+      call->account, call->path.at(1), *topic, std::move(partitions), *to,
+      dry_run != nullptr && dry_run->is_bool() && dry_run->as_bool(),
+      [call](Result<std::vector<std::pair<int32_t, int64_t>>> moved) {
+        if (!moved) return call->fail(moved.error());
+        Json list = Json::array();
+        for (const auto& [partition, offset] : *moved) {
+          Json e = Json::object();
+          e.set("partition", Json::number(partition));
+          e.set("offset", Json::number(offset));
+          list.push(std::move(e));
+        }
+        Json out = Json::object();
+        out.set("offsets", std::move(list));
+        call->ok(200, to_json(out));
+      });
+}
+
 void list_groups(TopicCallPtr call) {
   // Groups with live members or committed offsets.
   const std::string* prefix = call->param("prefix");
@@ -168,6 +230,13 @@ void describe_group(TopicCallPtr call) {
   }
   out.set("members", std::move(members));
   call->ok(200, to_json(out));
+}
+
+void delete_group(TopicCallPtr call) {
+  call->engine.delete_group(call->account, call->path.at(1), [call](Status s) {
+    if (!s.ok()) return call->fail(s);
+    no_content(call);
+  });
 }
 
 }  // namespace spool::topic_handlers

@@ -8,7 +8,7 @@
 //   record_handlers.cpp  produceRecords produceToPartition fetchRecords
 //                        listPartitionOffsets listOffsets
 //   group_handlers.cpp   commitOffsets getCommittedOffsets deleteCommittedOffsets
-//                        listGroups describeGroup
+//                        resetOffsets listGroups describeGroup deleteGroup
 //   member_handlers.cpp  joinGroup heartbeat leaveGroup
 
 #include "api/topics/topic_call.h"
@@ -32,8 +32,10 @@ void list_offsets(TopicCallPtr call);
 void commit_offsets(TopicCallPtr call);
 void get_committed_offsets(TopicCallPtr call);
 void delete_committed_offsets(TopicCallPtr call);
+void reset_offsets(TopicCallPtr call);
 void list_groups(TopicCallPtr call);
 void describe_group(TopicCallPtr call);
+void delete_group(TopicCallPtr call);
 
 void join_group(TopicCallPtr call);
 void heartbeat(TopicCallPtr call);

@@ -123,6 +123,13 @@ struct MemberReply {
   std::map<std::string, std::vector<AssignedPartition>> assignment;  // view.assignment, positioned
 };
 
+// Where resetOffsets moves a group's committed offsets (spec section 7).
+struct OffsetResetTarget {
+  enum class Kind { kEarliest, kLatest, kTimestamp, kOffset };
+  Kind kind = Kind::kEarliest;
+  int64_t value = 0;  // kTimestamp: epoch ms; kOffset: the offset
+};
+
 // A group as describe and list show it: its members (group_members.h) and the live
 // topics it subscribes to or has offsets for.
 struct GroupSummary {
@@ -191,6 +198,16 @@ class TopicEngine {
   Result<GroupSummary> describe_group(const std::string& account, const std::string& group);
   // Every group with members or committed offsets, by name.
   std::map<std::string, GroupSummary> list_groups(const std::string& account);
+  // Forgets every committed offset of the group. kGroupNotFound (no members, no
+  // offsets), kGroupNotEmpty (live members).
+  void delete_group(const std::string& account, const std::string& group, std::function<void(Status)> done);
+  // Commits `to` for `partitions` of the topic (every partition when empty) and answers
+  // the new offsets, by partition; with `dry_run` only answers. A time with no record that
+  // new, or an offset outside the log, lands on the nearest end (Kafka's reset tool).
+  // kGroupNotEmpty while the group has live members, dry run or not.
+  void reset_offsets(const std::string& account, const std::string& group, TopicPtr topic,
+                     std::vector<int32_t> partitions, OffsetResetTarget to, bool dry_run,
+                     std::function<void(Result<std::vector<std::pair<int32_t, int64_t>>>)> done);
 
   // One retention pass over every topic, now (tests; normally on a timer).
   void run_retention_for_test();

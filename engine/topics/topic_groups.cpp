@@ -3,6 +3,7 @@
 // GroupMembers' (group_members.h); this file adds topics, start positions and offsets.
 
 #include <algorithm>
+#include <mutex>
 #include <set>
 
 #include "engine/topics/topic_engine.h"
@@ -102,6 +103,72 @@ std::map<std::string, GroupSummary> TopicEngine::list_groups(const std::string& 
     g.topics = merged_topics(g.topics, topics);
   }
   return out;
+}
+
+void TopicEngine::delete_group(const std::string& account, const std::string& group,
+                               std::function<void(Status)> done) {
+  if (Status s = validate_group_name(group); !s.ok()) return done(s);
+  if (members_->has_members(account, group)) {
+    return done(Status(Errc::kGroupNotEmpty, "group " + group + " has live members"));
+  }
+  std::vector<uint64_t> topic_ids = groups_->topics_of(account, group);
+  if (topic_ids.empty()) {
+    return done(Status(Errc::kGroupNotFound, "group " + group + " has no members and no committed offsets"));
+  }
+  // One OFFSET_DELETE frame per topic; answered once every one is durable.
+  struct Pending {
+    std::mutex mu;
+    size_t left;
+    Status first_error;
+    std::function<void(Status)> done;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->left = topic_ids.size();
+  pending->done = std::move(done);
+  auto one_done = [pending](Status s) {
+    std::unique_lock lock(pending->mu);
+    if (!s.ok() && pending->first_error.ok()) pending->first_error = s;
+    if (--pending->left > 0) return;
+    Status result = pending->first_error;
+    lock.unlock();
+    pending->done(result);
+  };
+  for (uint64_t id : topic_ids) {
+    if (Status placed = groups_->drop(account, group, id, one_done); !placed.ok()) one_done(placed);
+  }
+}
+
+void TopicEngine::reset_offsets(const std::string& account, const std::string& group, TopicPtr topic,
+                                std::vector<int32_t> partitions, OffsetResetTarget to, bool dry_run,
+                                std::function<void(Result<std::vector<std::pair<int32_t, int64_t>>>)> done) {
+  if (Status s = validate_group_name(group); !s.ok()) return done(s);
+  if (members_->has_members(account, group)) {
+    return done(Status(Errc::kGroupNotEmpty, "group " + group + " has live members; they commit their own offsets"));
+  }
+  if (partitions.empty()) {
+    for (int32_t p = 0; p < topic->partition_count(); ++p) partitions.push_back(p);
+  }
+  std::vector<std::pair<int32_t, int64_t>> moved;
+  std::vector<OffsetCommit> commits;
+  for (int32_t p : partitions) {
+    const int64_t lookup = to.kind == OffsetResetTarget::Kind::kEarliest ? kEarliest
+                           : to.kind == OffsetResetTarget::Kind::kTimestamp ? to.value
+                                                                             : kLatest;
+    auto found = list_offset(topic, p, lookup);
+    if (!found) return done(found.error());
+    int64_t offset = found->offset.value_or(found->bounds.high_watermark);
+    if (to.kind == OffsetResetTarget::Kind::kOffset) {
+      offset = std::clamp(to.value, found->bounds.log_start_offset, found->bounds.high_watermark);
+    }
+    moved.emplace_back(p, offset);
+    commits.push_back({static_cast<uint32_t>(p), offset, ""});
+  }
+  if (dry_run) return done(std::move(moved));
+  commit_offsets(account, group, std::nullopt, std::move(topic), std::move(commits),
+                 [moved, done = std::move(done)](Status s) {
+                   if (!s.ok()) return done(s);
+                   done(moved);
+                 });
 }
 
 void TopicEngine::schedule_member_expiry() {

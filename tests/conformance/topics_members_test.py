@@ -219,10 +219,28 @@ class Suite:
         eq(got, {0: None, 1: None, 2: 1, 3: 7}, "committed offsets after the restart")
         d = self.join("billing", {"topics": ["orders"], "auto_offset_reset": "none"})
         eq(partitions_of(d), {0: None, 1: None, 2: 1, 3: 7}, "a rejoin starts at the committed offsets")
+        self.error("POST", "/v1/groups/billing/offsets/reset", {"topic": "orders", "to": "earliest"}, 409,
+                   "group_not_empty")
+        self.error("DELETE", "/v1/groups/billing", None, 409, "group_not_empty")
         st, _, _ = self.c.call("DELETE", "/v1/groups/billing/members/" + d["member_id"])
         eq(st, 204, "leave")
         st, _, _ = self.commit("billing", None, 0, 2)
         eq(st, 204, "a stateless commit once the group is empty again")
+
+    def test_reset_and_delete_once_the_group_is_empty(self):
+        dry = self.ok("POST", "/v1/groups/billing/offsets/reset",
+                      {"topic": "orders", "partitions": [2, 3], "to": "latest", "dry_run": True})
+        eq(dry, {"offsets": [{"partition": 2, "offset": 2}, {"partition": 3, "offset": 0}]}, "dry run")
+        eq(self.ok("GET", "/v1/groups/billing/offsets?topic=orders")["offsets"][3]["offset"], 7, "dry run wrote nothing")
+        done = self.ok("POST", "/v1/groups/billing/offsets/reset", {"topic": "orders", "to": {"offset": 1}})
+        eq(done["offsets"], [{"partition": p, "offset": o} for p, o in [(0, 0), (1, 0), (2, 1), (3, 0)]],
+           "to offset 1, clamped to each partition's log")
+        self.error("POST", "/v1/groups/billing/offsets/reset", {"topic": "orders", "to": "middle"}, 400,
+                   "invalid_request")
+        st, _, _ = self.c.call("DELETE", "/v1/groups/billing")
+        eq(st, 204, "delete group")
+        self.error("GET", "/v1/groups/billing", None, 404, "group_not_found")
+        self.error("DELETE", "/v1/groups/billing", None, 404, "group_not_found")
 
 
 def main():

@@ -131,6 +131,39 @@ TEST_F(TopicGroupsTest, DescribeAndListShowMembersAndOffsets) {
   EXPECT_EQ(engine_->list_groups(kA).count("billing"), 0u);
 }
 
+TEST_F(TopicGroupsTest, ResetAndDeleteWaitUntilTheGroupHasNoMembers) {
+  using Moved = std::vector<std::pair<int32_t, int64_t>>;
+  auto reset = [&](std::vector<int32_t> partitions, OffsetResetTarget to, bool dry_run) {
+    std::promise<Result<Moved>> p;
+    engine_->reset_offsets(kA, "billing", topic_, partitions, to, dry_run,
+                           [&](Result<Moved> r) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  };
+  auto delete_group = [&] {
+    std::promise<Status> p;
+    engine_->delete_group(kA, "billing", [&](Status s) { p.set_value(s); });
+    return p.get_future().get();
+  };
+  EXPECT_EQ(delete_group().code(), Errc::kGroupNotFound);
+  MemberReply m = join("billing", OffsetReset::kEarliest);
+  EXPECT_EQ(reset({}, {OffsetResetTarget::Kind::kLatest, 0}, true).status().code(), Errc::kGroupNotEmpty);
+  EXPECT_EQ(delete_group().code(), Errc::kGroupNotEmpty);
+  ASSERT_TRUE(engine_->leave_group(kA, "billing", m.view.member_id).ok());
+
+  auto dry = reset({}, {OffsetResetTarget::Kind::kLatest, 0}, true);
+  ASSERT_TRUE(dry);
+  EXPECT_EQ(*dry, (Moved{{0, 3}, {1, 1}}));
+  EXPECT_FALSE(engine_->committed_offsets(kA, "billing", topic_)[0].committed);
+  EXPECT_EQ(*reset({0}, {OffsetResetTarget::Kind::kOffset, 99}, false), (Moved{{0, 3}}));  // clamped
+  EXPECT_EQ(*reset({0}, {OffsetResetTarget::Kind::kEarliest, 0}, false), (Moved{{0, 0}}));
+  EXPECT_EQ(engine_->committed_offsets(kA, "billing", topic_)[0].committed->offset, 0);
+  EXPECT_EQ(reset({7}, {OffsetResetTarget::Kind::kEarliest, 0}, false).status().code(), Errc::kPartitionNotFound);
+
+  EXPECT_TRUE(delete_group().ok());
+  EXPECT_FALSE(engine_->committed_offsets(kA, "billing", topic_)[0].committed);
+  EXPECT_EQ(engine_->describe_group(kA, "billing").status().code(), Errc::kGroupNotFound);
+}
+
 TEST_F(TopicGroupsTest, JoinNeedsExistingTopicsAndAValidGroupName) {
   JoinRequest r;
   r.topics = {"orders", "missing"};
