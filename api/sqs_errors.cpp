@@ -91,6 +91,11 @@ SqsError sqs_error_for(Errc code) {
     case Errc::kRecordTooLarge:
     case Errc::kRequestTooLarge:
     case Errc::kInvalidGroupId:
+    case Errc::kGroupNotFound:
+    case Errc::kGroupNotEmpty:
+    case Errc::kUnknownMember:
+    case Errc::kPartitionNotAssigned:
+    case Errc::kInvalidSessionTimeout:
       return {"InternalFailure", "InternalFailure", 500, false};
   }
   SPOOL_CHECK(code != Errc::kOk);

@@ -49,6 +49,11 @@ std::string_view errc_name(Errc code) {
     case Errc::kRecordTooLarge: return "RecordTooLarge";
     case Errc::kRequestTooLarge: return "RequestTooLarge";
     case Errc::kInvalidGroupId: return "InvalidGroupId";
+    case Errc::kGroupNotFound: return "GroupNotFound";
+    case Errc::kGroupNotEmpty: return "GroupNotEmpty";
+    case Errc::kUnknownMember: return "UnknownMember";
+    case Errc::kPartitionNotAssigned: return "PartitionNotAssigned";
+    case Errc::kInvalidSessionTimeout: return "InvalidSessionTimeout";
   }
   return "Unknown";
 }

@@ -70,6 +70,12 @@ enum class Errc {
   kRecordTooLarge,            // record over max.message.bytes
   kRequestTooLarge,           // produce call over 10,000 records or 8 MiB
   kInvalidGroupId,
+  // Consumer-group membership (spec/topics-api.md section 7).
+  kGroupNotFound,             // no live members and no committed offsets
+  kGroupNotEmpty,             // a stateless commit, offset delete or reset while members are live
+  kUnknownMember,             // member left, expired, or the node restarted: rejoin
+  kPartitionNotAssigned,      // a member commits or fetches a partition it does not own
+  kInvalidSessionTimeout,     // outside 6,000..1,800,000 ms
 };
 
 // The enumerator's name without the leading k, for logs and tests ("QueueNotFound").

@@ -11,10 +11,10 @@ JSON = "application/json"
 
 ERROR_CODES = [
     "invalid_request", "invalid_topic_name", "invalid_partitions", "invalid_config", "unsupported_config",
-    "invalid_record", "invalid_timestamp", "invalid_group_id", "unauthenticated", "forbidden",
-    "topic_not_found", "partition_not_found", "group_not_found", "not_found", "method_not_allowed",
-    "topic_exists", "record_too_large", "request_too_large", "offset_out_of_range", "throttled",
-    "storage_full", "unavailable", "internal",
+    "invalid_record", "invalid_timestamp", "invalid_group_id", "invalid_session_timeout", "unauthenticated",
+    "forbidden", "topic_not_found", "partition_not_found", "group_not_found", "unknown_member", "not_found",
+    "method_not_allowed", "topic_exists", "group_not_empty", "partition_not_assigned", "record_too_large",
+    "request_too_large", "offset_out_of_range", "throttled", "storage_full", "unavailable", "internal",
 ]
 
 TAG = {"name": "topics", "description": "Kafka-style retained topics and consumer groups (REST, JSON)."}
@@ -45,6 +45,7 @@ def _query(name, description, schema, required=False):
 TOPIC = _path_param("topic", "Topic name: 1-249 characters of `[A-Za-z0-9._-]`.")
 PARTITION = _path_param("partition", "Partition number.")
 GROUP = _path_param("group", "Consumer group name: 1-255 characters of `[A-Za-z0-9._:-]`.")
+MEMBER = _path_param("member_id", "A member id from joinGroup (`m-` and 16 hex digits).")
 
 
 def _errors(*statuses):
@@ -121,9 +122,13 @@ def paths():
                                _query("wait_ms", "Long poll: wait up to this long for the first record.",
                                       {"type": "integer", "minimum": 0, "maximum": 30000, "default": 0}),
                                _query("value_format", "How values are written.",
-                                      {"type": "string", "enum": ["auto", "string", "base64"], "default": "auto"})],
+                                      {"type": "string", "enum": ["auto", "string", "base64"], "default": "auto"}),
+                               _query("group", "With `member_id`: fetch as a member of this group, which must "
+                                      "own the partition (409 `partition_not_assigned`); refreshes its session.",
+                                      {"type": "string"}),
+                               _query("member_id", "With `group`: the fetching member.", {"type": "string"})],
                        ok=("200", ref("FetchReply"), "Records from the offset on."),
-                       errors=("400", "401", "404", "416")),
+                       errors=("400", "401", "404", "409", "416")),
         },
         "/v1/topics/{topic}/partitions/{partition}/offsets": {
             "get": _op("listPartitionOffsets", "Earliest, latest, or first offset at a time.",
@@ -135,22 +140,53 @@ def paths():
         },
         "/v1/groups/{group}/offsets": {
             "put": _op("commitOffsets", "Commit a group's next offsets for partitions of a topic; replies once "
-                       "durable.", params=[GROUP], body=ref("CommitRequest"), ok=("204", None, "Committed.")),
+                       "durable. Without `member_id` the group must have no live members (409 `group_not_empty`); "
+                       "with it, the member must own every listed partition (409 `partition_not_assigned`).",
+                       params=[GROUP], body=ref("CommitRequest"), ok=("204", None, "Committed."),
+                       errors=("400", "401", "404", "409")),
             "get": _op("getCommittedOffsets", "A group's committed offsets with lag, for one topic or all.",
                        params=[GROUP, _query("topic", "Only this topic.", {"type": "string"})],
                        ok=("200", ref("CommittedOffsets"), "Offsets; null where nothing was committed.")),
-            "delete": _op("deleteCommittedOffsets", "Forget a group's offsets for a topic.",
+            "delete": _op("deleteCommittedOffsets", "Forget a group's offsets for a topic; 409 "
+                          "`group_not_empty` while a live member owns one of its partitions.",
                           params=[GROUP, _query("topic", "The topic.", {"type": "string"}, required=True)],
-                          ok=("204", None, "Forgotten.")),
+                          ok=("204", None, "Forgotten."), errors=("400", "401", "404", "409")),
+        },
+        "/v1/groups/{group}/offsets/reset": {
+            "post": _op("resetOffsets", "Move a group's committed offsets to earliest, latest, a time or an "
+                        "offset (clamped to the log), or only show where they would go (`dry_run`). 409 "
+                        "`group_not_empty` while the group has live members.", params=[GROUP],
+                        body=ref("ResetRequest"), ok=("200", ref("ResetReply"), "The new offsets."),
+                        errors=("400", "401", "404", "409", "503")),
         },
         "/v1/groups": {
-            "get": _op("listGroups", "Groups with committed offsets.",
+            "get": _op("listGroups", "Groups with live members or committed offsets.",
                        params=[_query("prefix", "Name prefix.", {"type": "string"})],
                        ok=("200", ref("GroupList"), "The groups."), errors=("400", "401")),
         },
         "/v1/groups/{group}": {
-            "get": _op("describeGroup", "A group's state, topics and members.", params=[GROUP],
-                       ok=("200", ref("Group"), "The group.")),
+            "get": _op("describeGroup", "A group's state, generation, topics and members with what each owns.",
+                       params=[GROUP], ok=("200", ref("Group"), "The group.")),
+            "delete": _op("deleteGroup", "Forget every committed offset of a group with no live members.",
+                          params=[GROUP], ok=("204", None, "Deleted."), errors=("400", "401", "404", "409")),
+        },
+        "/v1/groups/{group}/members": {
+            "post": _op("joinGroup", "Join as a member: the server assigns partitions (incremental, fenced: a "
+                        "partition is handed over only after its old owner released it, its session expired, "
+                        "or 60 s passed). Membership is in RAM; after a restart members get 404 "
+                        "`unknown_member` and join again.", params=[GROUP], body=ref("JoinRequest"),
+                        ok=("201", ref("Member"), "The new member, its assignment and start offsets."),
+                        errors=("400", "401", "404", "429")),
+        },
+        "/v1/groups/{group}/members/{member_id}/heartbeat": {
+            "post": _op("heartbeat", "Keep the session alive, report what the member still owns, and get its "
+                        "current assignment and revocations.", params=[GROUP, MEMBER],
+                        body=ref("HeartbeatRequest"), ok=("200", ref("Member"), "The member's assignment."),
+                        errors=("400", "401", "404")),
+        },
+        "/v1/groups/{group}/members/{member_id}": {
+            "delete": _op("leaveGroup", "Leave the group; its partitions go to the other members at once.",
+                          params=[GROUP, MEMBER], ok=("204", None, "Left."), errors=("400", "401", "404")),
         },
     }
 
@@ -248,20 +284,68 @@ def schemas():
                                                         "offset": _int64("Next offset to read; >= 0."),
                                                         "metadata": {"type": "string", "maxLength": 4096}},
                                                        ["partition", "offset"], extra=False)},
-            "member_id": {"type": "string", "description": "Not yet: managed membership is a later step."}},
+            "member_id": {"type": "string", "description": "The committing member (managed membership); it "
+                          "must own every listed partition. Absent: a stateless commit."}},
             ["topic", "offsets"], extra=False),
         "CommittedOffsets": _obj({"group": {"type": "string"}, "topic": {"type": "string"},
                                   "offsets": {"type": "array", "items": committed},
                                   "topics": {"type": "array", "items": _obj({
                                       "topic": {"type": "string"},
                                       "offsets": {"type": "array", "items": committed}})}}, ["group"]),
+        "ResetRequest": _obj({
+            "topic": {"type": "string"},
+            "partitions": {"type": "array", "items": {"type": "integer", "minimum": 0},
+                           "description": "Default: every partition of the topic."},
+            "to": {"oneOf": [{"type": "string", "enum": ["earliest", "latest"]},
+                             _obj({"timestamp": _int64("The first offset with a record at or after it; the "
+                                                       "high watermark when none is that new.")},
+                                  ["timestamp"], extra=False),
+                             _obj({"offset": _int64("Clamped to the log start and high watermark.")},
+                                  ["offset"], extra=False)]},
+            "dry_run": {"type": "boolean", "default": False}}, ["topic", "to"], extra=False),
+        "ResetReply": _obj({"offsets": {"type": "array", "items": _obj(
+            {"partition": {"type": "integer"}, "offset": _int64()}, ["partition", "offset"])}}, ["offsets"]),
+        "TopicPartitions": _obj({"topic": {"type": "string"},
+                                 "partitions": {"type": "array", "items": {"type": "integer", "minimum": 0}}},
+                                ["topic", "partitions"], extra=False),
+        "JoinRequest": _obj({
+            "topics": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+            "client_id": {"type": "string"},
+            "session_timeout_ms": {"type": "integer", "minimum": 6000, "maximum": 1800000, "default": 30000},
+            "auto_offset_reset": {"type": "string", "enum": ["earliest", "latest", "none"], "default": "latest",
+                                  "description": "Where a partition without a committed offset starts: log start, "
+                                                 "high watermark, or null (the client decides)."}},
+            ["topics"], extra=False),
+        "HeartbeatRequest": _obj({"owned": {"type": "array", "items": ref("TopicPartitions"),
+                                            "description": "Every partition the member still holds; those left "
+                                                           "out are released to their new owner."}}, extra=False),
+        "Member": _obj({
+            "member_id": {"type": "string"}, "generation": {"type": "integer"},
+            "session_timeout_ms": {"type": "integer"},
+            "heartbeat_interval_ms": {"type": "integer", "description": "session_timeout_ms / 10."},
+            "assignment": {"type": "array", "items": _obj({
+                "topic": {"type": "string"},
+                "partitions": {"type": "array", "items": _obj({
+                    "partition": {"type": "integer"},
+                    "offset": _int64("Where to start: the committed offset, else per auto_offset_reset.",
+                                     nullable=True)}, ["partition", "offset"])}}, ["topic", "partitions"])},
+            "revoked": {"type": "array", "items": ref("TopicPartitions"),
+                        "description": "Still owned but going to another member: finish, commit, then "
+                                       "heartbeat `owned` without them."}},
+            ["member_id", "generation", "session_timeout_ms", "heartbeat_interval_ms", "assignment", "revoked"]),
+        "GroupMember": _obj({"member_id": {"type": "string"}, "client_id": {"type": "string"},
+                             "last_seen": _int64("Epoch ms of its last request."),
+                             "assignment": {"type": "array", "items": ref("TopicPartitions"),
+                                            "description": "Everything it owns now, revoked partitions included."}},
+                            ["member_id", "client_id", "last_seen", "assignment"]),
         "Group": _obj({"group": {"type": "string"}, "state": {"type": "string", "enum": ["Empty", "Stable",
                                                                                         "Reconciling"]},
                        "generation": {"type": "integer"}, "topics": {"type": "array", "items": {"type": "string"}},
-                       "members": {"type": "array", "items": {"type": "object"}}},
-                      ["group", "state", "topics", "members"]),
+                       "members": {"type": "array", "items": ref("GroupMember")}},
+                      ["group", "state", "generation", "topics", "members"]),
         "GroupList": _obj({"groups": {"type": "array", "items": _obj({
-            "group": {"type": "string"}, "state": {"type": "string"}, "member_count": {"type": "integer"},
+            "group": {"type": "string"}, "state": {"type": "string", "enum": ["Empty", "Stable", "Reconciling"]},
+            "member_count": {"type": "integer"},
             "topics": {"type": "array", "items": {"type": "string"}}})},
             "next_token": {"type": "string", "nullable": True}}, ["groups"]),
         "TopicErrorBody": _obj(dict(error_fields, request_id={"type": "string"},
@@ -269,6 +353,7 @@ def schemas():
                                     high_watermark=_int64("offset_out_of_range only."),
                                     config_key={"type": "string", "description": "invalid_config only."},
                                     index={"type": "integer", "description": "Which record (produce)."},
+                                    partition={"type": "integer", "description": "partition_not_assigned only."},
                                     reason={"type": "string", "description": "unauthenticated only."}),
                                ["error_code", "message", "request_id"]),
     }

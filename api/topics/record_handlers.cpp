@@ -118,6 +118,17 @@ void fetch_records(TopicCallPtr call) {
   if (!topic) return;
   auto partition = partition_at(*call, 3);
   if (!partition) return;
+  // A member's fetch: it must own the partition, and the call keeps its session alive.
+  const std::string* group = call->param("group");
+  const std::string* member_id = call->param("member_id");
+  if ((group == nullptr) != (member_id == nullptr)) {
+    return call->fail(Status(Errc::kInvalidArgument, "group and member_id go together"));
+  }
+  if (group != nullptr) {
+    int32_t unowned = -1;
+    Status s = call->engine.check_member(call->account, *group, *member_id, *topic, {*partition}, &unowned);
+    if (!s.ok()) return call->fail(s, partition_details(s, unowned));
+  }
   topics::FetchRequest request;
   auto offset = offset_param(*call, "offset", true);
   if (!offset) return call->fail(offset.error());

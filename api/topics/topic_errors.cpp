@@ -31,6 +31,11 @@ TopicError topic_error_for(Errc code) {
     case Errc::kInvalidRecord: return {400, "invalid_record"};
     case Errc::kInvalidTimestamp: return {400, "invalid_timestamp"};
     case Errc::kInvalidGroupId: return {400, "invalid_group_id"};
+    case Errc::kInvalidSessionTimeout: return {400, "invalid_session_timeout"};
+    case Errc::kGroupNotFound: return {404, "group_not_found"};
+    case Errc::kUnknownMember: return {404, "unknown_member"};
+    case Errc::kGroupNotEmpty: return {409, "group_not_empty"};
+    case Errc::kPartitionNotAssigned: return {409, "partition_not_assigned"};
     case Errc::kUnauthenticated:
     case Errc::kSignatureMismatch:
     case Errc::kIncompleteSignature:

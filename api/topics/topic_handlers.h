@@ -8,7 +8,8 @@
 //   record_handlers.cpp  produceRecords produceToPartition fetchRecords
 //                        listPartitionOffsets listOffsets
 //   group_handlers.cpp   commitOffsets getCommittedOffsets deleteCommittedOffsets
-//                        listGroups describeGroup
+//                        resetOffsets listGroups describeGroup deleteGroup
+//   member_handlers.cpp  joinGroup heartbeat leaveGroup
 
 #include "api/topics/topic_call.h"
 
@@ -31,8 +32,14 @@ void list_offsets(TopicCallPtr call);
 void commit_offsets(TopicCallPtr call);
 void get_committed_offsets(TopicCallPtr call);
 void delete_committed_offsets(TopicCallPtr call);
+void reset_offsets(TopicCallPtr call);
 void list_groups(TopicCallPtr call);
 void describe_group(TopicCallPtr call);
+void delete_group(TopicCallPtr call);
+
+void join_group(TopicCallPtr call);
+void heartbeat(TopicCallPtr call);
+void leave_group(TopicCallPtr call);
 
 // Shared by the files above: a partition number from path segment `at` (answered and
 // nullopt when it is not a non-negative integer).
@@ -40,5 +47,9 @@ std::optional<int32_t> partition_at(const TopicCall& call, size_t at);
 // The JSON of one partition (describe) and of a topic with its partitions.
 Json partition_json(const topics::Topic& topic, const topics::TopicPartition& partition);
 Json topic_json(const topics::Topic& topic);
+// [{"topic", "partitions": [n, ...]}, ...]: assignments, revocations.
+Json topic_partitions_json(const topics::TopicPartitions& set);
+// {"partition": n} for kPartitionNotAssigned (spec section 8 details), else null.
+Json partition_details(const Status& status, int32_t partition);
 
 }  // namespace spool::topic_handlers

@@ -32,8 +32,13 @@ const std::vector<Route>& routes() {
       {"PUT", {"groups", "{}", "offsets"}, "commitOffsets", commit_offsets},
       {"GET", {"groups", "{}", "offsets"}, "getCommittedOffsets", get_committed_offsets},
       {"DELETE", {"groups", "{}", "offsets"}, "deleteCommittedOffsets", delete_committed_offsets},
+      {"POST", {"groups", "{}", "offsets", "reset"}, "resetOffsets", reset_offsets},
       {"GET", {"groups"}, "listGroups", list_groups},
       {"GET", {"groups", "{}"}, "describeGroup", describe_group},
+      {"DELETE", {"groups", "{}"}, "deleteGroup", delete_group},
+      {"POST", {"groups", "{}", "members"}, "joinGroup", join_group},
+      {"POST", {"groups", "{}", "members", "{}", "heartbeat"}, "heartbeat", heartbeat},
+      {"DELETE", {"groups", "{}", "members", "{}"}, "leaveGroup", leave_group},
   };
   return table;
 }

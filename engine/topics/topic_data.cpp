@@ -274,7 +274,8 @@ Result<PartitionStats> TopicEngine::partition_stats(const TopicPtr& topic, int32
   return topic->partitions[static_cast<size_t>(partition)]->log().stats();
 }
 
-void TopicEngine::commit_offsets(const std::string& account, const std::string& group, TopicPtr topic,
+void TopicEngine::commit_offsets(const std::string& account, const std::string& group,
+                                 const std::optional<std::string>& member_id, TopicPtr topic,
                                  std::vector<OffsetCommit> commits, std::function<void(Status)> done) {
   if (Status s = validate_group_name(group); !s.ok()) return done(s);
   if (commits.empty()) return done(Status(Errc::kInvalidArgument, "offsets must hold at least one partition"));
@@ -290,6 +291,18 @@ void TopicEngine::commit_offsets(const std::string& account, const std::string& 
       return done(Status(Errc::kInvalidArgument, "metadata of partition " + std::to_string(c.partition) +
                                                      " is over 4096 bytes"));
     }
+  }
+  // Ownership is checked before the write, not when it lands: a member that loses a
+  // partition meanwhile was revoked first and is committing what it finished (rule 2).
+  if (member_id) {
+    std::vector<int32_t> partitions;
+    for (const OffsetCommit& c : commits) partitions.push_back(static_cast<int32_t>(c.partition));
+    if (Status s = members_->check_owner(account, group, *member_id, topic->name, partitions); !s.ok()) {
+      return done(s);
+    }
+  } else if (members_->has_members(account, group)) {
+    return done(Status(Errc::kGroupNotEmpty, "group " + group +
+                                                 " has live members; commit with their member_id"));
   }
   Status placed = groups_->commit(account, group, topic->id, std::move(commits), done);
   if (!placed.ok()) done(placed);
@@ -337,6 +350,10 @@ std::map<std::string, std::vector<std::string>> TopicEngine::groups(const std::s
 
 void TopicEngine::delete_group_offsets(const std::string& account, const std::string& group, TopicPtr topic,
                                        std::function<void(Status)> done) {
+  if (members_->topic_is_owned(account, group, topic->name)) {
+    return done(Status(Errc::kGroupNotEmpty, "a live member of group " + group + " owns partitions of " +
+                                                 topic->name));
+  }
   Status placed = groups_->drop(account, group, topic->id, done);
   if (!placed.ok()) done(placed);
 }

@@ -55,6 +55,12 @@ Result<std::unique_ptr<TopicEngine>> TopicEngine::open(TopicEngineOptions option
   auto groups = GroupOffsets::open(options.data_dir + "/topics/_groups", options.fsync, *options.clock);
   if (!groups) return groups.error();
   engine->groups_ = std::move(*groups);
+  TopicEngine* self = engine.get();
+  engine->members_ = std::make_unique<GroupMembers>(
+      *options.clock, [self](const std::string& account, const std::string& topic) {
+        auto found = self->find_topic(account, topic);
+        return found ? (*found)->partition_count() : 0;
+      });
   auto live = catalog.list_live_topics();
   if (!live) return live.error();
   remove_orphan_dirs(options.data_dir, *live);
@@ -81,6 +87,7 @@ Result<std::unique_ptr<TopicEngine>> TopicEngine::open(TopicEngineOptions option
   engine->timers_ = std::make_unique<Executor>("topic-timers");
   engine->schedule_retention();
   engine->schedule_metrics();
+  engine->schedule_member_expiry();
   log_info("topics", "topics opened", {{"topics", live->size()}});
   return engine;
 }
@@ -304,8 +311,12 @@ void TopicEngine::refresh_metrics() {
     int64_t hwm = it->second->partitions[partition]->log().bounds().high_watermark;
     lags.push_back({account, group, it->second->name, partition, c.offset, std::max<int64_t>(0, hwm - c.offset)});
   });
+  std::vector<MemberSample> members;
+  for (const auto& [key, count] : members_->member_counts()) members.push_back({key.first, key.second, count});
   options_.metrics->refresh_partitions(partitions);
   options_.metrics->refresh_lags(lags);
+  options_.metrics->refresh_members(members);
+  for (const auto& [key, n] : members_->take_rebalances()) options_.metrics->rebalanced(key.first, key.second, n);
 }
 
 }  // namespace spool::topics

@@ -29,6 +29,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "engine/executor.h"
+#include "engine/topics/group_members.h"
 #include "engine/topics/group_offsets.h"
 #include "engine/topics/topic_config.h"
 #include "engine/topics/topic_metrics.h"
@@ -109,6 +110,33 @@ struct GroupPartitionOffset {
   std::optional<int64_t> lag;  // high watermark - committed, at least 0
 };
 
+// Where an assigned partition starts: the committed offset, else the member's
+// auto_offset_reset position (log start, high watermark, or nullopt for "none").
+struct AssignedPartition {
+  int32_t partition = 0;
+  std::optional<int64_t> offset;
+};
+
+// Join and heartbeat replies: the member's view with start positions.
+struct MemberReply {
+  MemberView view;
+  std::map<std::string, std::vector<AssignedPartition>> assignment;  // view.assignment, positioned
+};
+
+// Where resetOffsets moves a group's committed offsets (spec section 7).
+struct OffsetResetTarget {
+  enum class Kind { kEarliest, kLatest, kTimestamp, kOffset };
+  Kind kind = Kind::kEarliest;
+  int64_t value = 0;  // kTimestamp: epoch ms; kOffset: the offset
+};
+
+// A group as describe and list show it: its members (group_members.h) and the live
+// topics it subscribes to or has offsets for.
+struct GroupSummary {
+  GroupDescription membership;
+  std::vector<std::string> topics;  // sorted
+};
+
 class TopicEngine {
  public:
   // Loads every live topic and opens (recovers) its partitions and the group offsets.
@@ -140,8 +168,11 @@ class TopicEngine {
   Result<OffsetLookup> list_offset(const TopicPtr& topic, int32_t partition, int64_t timestamp_ms) const;
   Result<PartitionStats> partition_stats(const TopicPtr& topic, int32_t partition) const;
 
-  // Consumer groups: explicit commits (no membership yet).
-  void commit_offsets(const std::string& account, const std::string& group, TopicPtr topic,
+  // Consumer groups (spec/topics-api.md section 7). Without `member_id` a commit needs
+  // a group with no live members (kGroupNotEmpty); with it, the member must own every
+  // partition (kUnknownMember, kPartitionNotAssigned).
+  void commit_offsets(const std::string& account, const std::string& group,
+                      const std::optional<std::string>& member_id, TopicPtr topic,
                       std::vector<OffsetCommit> commits, std::function<void(Status)> done);
   std::vector<GroupPartitionOffset> committed_offsets(const std::string& account, const std::string& group,
                                                       const TopicPtr& topic) const;
@@ -149,8 +180,34 @@ class TopicEngine {
   std::vector<TopicPtr> group_topics(const std::string& account, const std::string& group) const;
   // Every group of the account with committed offsets -> the live topics it has them for.
   std::map<std::string, std::vector<std::string>> groups(const std::string& account) const;
+  // kGroupNotEmpty while a live member holds a partition of the topic.
   void delete_group_offsets(const std::string& account, const std::string& group, TopicPtr topic,
                             std::function<void(Status)> done);
+
+  // Managed membership (topic_groups.cpp; RAM only, see group_members.h). Join checks
+  // the group name and that every topic exists (kTopicNotFound).
+  Result<MemberReply> join_group(const std::string& account, const std::string& group, JoinRequest request);
+  Result<MemberReply> heartbeat(const std::string& account, const std::string& group, const std::string& member_id,
+                                const std::optional<TopicPartitions>& owned);
+  Status leave_group(const std::string& account, const std::string& group, const std::string& member_id);
+  // For a fetch (or any call) naming a member: it must own the partitions; refreshes its
+  // session. `*unowned` gets the first partition it lacks (kPartitionNotAssigned).
+  Status check_member(const std::string& account, const std::string& group, const std::string& member_id,
+                      const Topic& topic, const std::vector<int32_t>& partitions, int32_t* unowned = nullptr);
+  // kGroupNotFound when the group has no live members and no committed offsets.
+  Result<GroupSummary> describe_group(const std::string& account, const std::string& group);
+  // Every group with members or committed offsets, by name.
+  std::map<std::string, GroupSummary> list_groups(const std::string& account);
+  // Forgets every committed offset of the group. kGroupNotFound (no members, no
+  // offsets), kGroupNotEmpty (live members).
+  void delete_group(const std::string& account, const std::string& group, std::function<void(Status)> done);
+  // Commits `to` for `partitions` of the topic (every partition when empty) and answers
+  // the new offsets, by partition; with `dry_run` only answers. A time with no record that
+  // new, or an offset outside the log, lands on the nearest end (Kafka's reset tool).
+  // kGroupNotEmpty while the group has live members, dry run or not.
+  void reset_offsets(const std::string& account, const std::string& group, TopicPtr topic,
+                     std::vector<int32_t> partitions, OffsetResetTarget to, bool dry_run,
+                     std::function<void(Result<std::vector<std::pair<int32_t, int64_t>>>)> done);
 
   // One retention pass over every topic, now (tests; normally on a timer).
   void run_retention_for_test();
@@ -167,10 +224,13 @@ class TopicEngine {
   void refresh_metrics();
   Result<FetchReply> read(const Topic& topic, const TopicPartition& partition,
                           const FetchRequest& request) const;
+  MemberReply positioned(const std::string& account, const std::string& group, MemberView view) const;
+  void schedule_member_expiry();
 
   TopicEngineOptions options_;
   TopicCatalog& catalog_;
   std::unique_ptr<GroupOffsets> groups_;
+  std::unique_ptr<GroupMembers> members_;  // calls find_topic under its lock
   mutable std::mutex directory_mutex_;
   std::map<std::pair<std::string, std::string>, TopicPtr> directory_;  // (account, name)
   // Blocking work, one at a time: catalog calls, file removal, retention.

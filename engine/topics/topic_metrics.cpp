@@ -16,6 +16,8 @@ struct TopicMetrics::Families {
   prometheus::Family<prometheus::Counter>& records_out;
   prometheus::Family<prometheus::Gauge>& committed;
   prometheus::Family<prometheus::Gauge>& lag;
+  prometheus::Family<prometheus::Gauge>& members;
+  prometheus::Family<prometheus::Counter>& rebalances;
   prometheus::Counter& dropped;
 };
 
@@ -80,6 +82,9 @@ TopicMetrics::TopicMetrics(std::shared_ptr<prometheus::Registry> registry, size_
       counter(r, "spool_topic_records_out_total", "Records returned by fetches of a topic"),
       gauge(r, "spool_group_committed_offset", "Committed offset of a consumer group on a partition"),
       gauge(r, "spool_group_lag", "High watermark minus committed offset, at least 0"),
+      gauge(r, "spool_group_members", "Live members of a consumer group with managed membership"),
+      counter(r, "spool_group_rebalances_total",
+              "Generation changes of a consumer group: joins, leaves, expiries, added partitions"),
       counter(r, "spool_topic_series_dropped_total", "Topic or group series left out by the cardinality cap")
           .Add({}),
   });
@@ -148,6 +153,30 @@ void TopicMetrics::refresh_lags(const std::vector<LagSample>& samples) {
       [](const LagSample& s) {
         return std::vector<double>{static_cast<double>(s.committed), static_cast<double>(s.lag)};
       });
+}
+
+void TopicMetrics::refresh_members(const std::vector<MemberSample>& samples) {
+  using Key = std::pair<std::string, std::string>;
+  std::lock_guard lock(mutex_);
+  refresh<Key, MemberSample>(
+      members_, samples, {&families_->members}, max_series_, families_->dropped,
+      [](const MemberSample& s) { return Key{s.account, s.group}; },
+      [](const MemberSample& s) { return std::map<std::string, std::string>{{"account", s.account}, {"group", s.group}}; },
+      [](const MemberSample& s) { return std::vector<double>{static_cast<double>(s.members)}; });
+}
+
+void TopicMetrics::rebalanced(const std::string& account, const std::string& group, uint64_t times) {
+  std::lock_guard lock(mutex_);
+  auto key = std::make_pair(account, group);
+  auto it = rebalances_.find(key);
+  if (it == rebalances_.end()) {
+    if (rebalances_.size() >= max_series_) {
+      families_->dropped.Increment();
+      return;
+    }
+    it = rebalances_.emplace(key, &families_->rebalances.Add({{"account", account}, {"group", group}})).first;
+  }
+  it->second->Increment(static_cast<double>(times));
 }
 
 }  // namespace spool::topics

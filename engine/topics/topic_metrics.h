@@ -12,6 +12,8 @@
 //   spool_topic_records_out_total{account,topic}             counter
 //   spool_group_committed_offset{account,group,topic,partition}  gauge
 //   spool_group_lag{account,group,topic,partition}           gauge
+//   spool_group_members{account,group}                       gauge (live members)
+//   spool_group_rebalances_total{account,group}              counter (generation bumps)
 //
 // Cardinality is bounded: at most `max_series` partition series, the same number of
 // group series and of topic counters; further ones are left out (and counted in
@@ -50,6 +52,11 @@ struct LagSample {
   int64_t committed = 0, lag = 0;
 };
 
+struct MemberSample {
+  std::string account, group;
+  size_t members = 0;
+};
+
 class TopicMetrics {
  public:
   explicit TopicMetrics(std::shared_ptr<prometheus::Registry> registry, size_t max_series = 10'000);
@@ -60,6 +67,8 @@ class TopicMetrics {
   // Replace every partition / group series with these samples.
   void refresh_partitions(const std::vector<PartitionSample>& samples);
   void refresh_lags(const std::vector<LagSample>& samples);
+  void refresh_members(const std::vector<MemberSample>& samples);
+  void rebalanced(const std::string& account, const std::string& group, uint64_t times);
 
  private:
   struct Families;
@@ -79,6 +88,8 @@ class TopicMetrics {
   std::map<std::pair<std::string, std::string>, TopicCounters> counters_;
   std::map<PartitionKey, std::vector<prometheus::Gauge*>> partitions_;
   std::map<LagKey, std::vector<prometheus::Gauge*>> lags_;
+  std::map<std::pair<std::string, std::string>, std::vector<prometheus::Gauge*>> members_;
+  std::map<std::pair<std::string, std::string>, prometheus::Counter*> rebalances_;
 };
 
 }  // namespace spool::topics

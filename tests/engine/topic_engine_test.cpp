@@ -79,7 +79,7 @@ TEST_F(TopicEngineTest, GroupOffsetsAreKeptPerAccountAndSurviveARestart) {
   TopicPtr a = create(kA, "orders", 2);
   TopicPtr b = create(kB, "orders", 2);
   std::promise<Status> done;
-  engine_->commit_offsets(kA, "billing", a, {{1, 7, "host-a"}}, [&](Status s) { done.set_value(s); });
+  engine_->commit_offsets(kA, "billing", std::nullopt, a, {{1, 7, "host-a"}}, [&](Status s) { done.set_value(s); });
   ASSERT_TRUE(done.get_future().get().ok());
   auto of_a = engine_->committed_offsets(kA, "billing", a);
   ASSERT_EQ(of_a.size(), 2u);
@@ -133,7 +133,7 @@ TEST_F(TopicEngineTest, DeleteForgetsTheTopicAndItsOffsets) {
   TopicPtr t = create(kA, "orders", 1);
   ASSERT_TRUE(produce(t, {keyed("k", "v")}));
   std::promise<Status> committed;
-  engine_->commit_offsets(kA, "g", t, {{0, 1, ""}}, [&](Status s) { committed.set_value(s); });
+  engine_->commit_offsets(kA, "g", std::nullopt, t, {{0, 1, ""}}, [&](Status s) { committed.set_value(s); });
   ASSERT_TRUE(committed.get_future().get().ok());
   std::promise<Status> deleted;
   engine_->delete_topic(t, [&](Status s) { deleted.set_value(s); });
