@@ -289,16 +289,23 @@ Status PartitionLog::walk(const Cursor& c, const BatchVisitor& visit) const {
   for (const Span& span : c.spans) {
     if (!span.file) return Status(Errc::kIoError, "cannot open " + span.path + " for reading");
     uint64_t pos = span.from;
-    std::string chunk;
+    // Not a std::string: resize() would zero the 64 KiB before every pread fills it.
+    std::unique_ptr<char[]> buffer;
+    size_t capacity = 0;
+    std::string_view chunk;
     uint64_t chunk_at = pos;
     // Makes [pos, need_end) available in `chunk`, reading kReadChunk bytes at a time.
     auto ensure = [&](uint64_t need_end) -> bool {
       if (pos >= chunk_at && need_end <= chunk_at + chunk.size()) return true;
       uint64_t n = std::min<uint64_t>(std::max<uint64_t>(kReadChunk, need_end - pos), span.to - pos);
       if (n < need_end - pos) return false;
-      chunk.resize(static_cast<size_t>(n));
+      if (n > capacity) {
+        capacity = static_cast<size_t>(n);
+        buffer.reset(new char[capacity]);
+      }
+      chunk = std::string_view(buffer.get(), static_cast<size_t>(n));
       chunk_at = pos;
-      return span.file->read(chunk.data(), chunk.size(), pos);
+      return span.file->read(buffer.get(), chunk.size(), pos);
     };
     while (pos + kFrameHeaderSize <= span.to) {
       if (!ensure(pos + kFrameHeaderSize)) return Status(Errc::kIoError, "short read of " + span.path);
@@ -318,7 +325,8 @@ Status PartitionLog::walk(const Cursor& c, const BatchVisitor& visit) const {
       std::string_view batch(reinterpret_cast<const char*>(frame) + kFrameHeaderSize +
                                  partition_format::kAppendTimeSize,
                              header.length - partition_format::kAppendTimeSize);
-      auto info = record_batch::decode_header(batch);
+      // The frame CRC above covers the batch: its own CRC need not be checked again.
+      auto info = record_batch::parse_header(batch);
       if (!info) return Status(Errc::kCorruption, span.path + ": " + info.error().message());
       if (info->base_offset >= c.bounds.high_watermark) return Status();
       if (!visit(batch, *info)) return Status();

@@ -244,14 +244,20 @@ Result<std::vector<IncomingBatch>> split_incoming(std::string_view body) {
 size_t batch_size(std::string_view bytes) { return static_cast<size_t>(get_be(bytes, kBatchLengthAt, 4)) + 12; }
 
 Result<BatchInfo> decode_header(std::string_view batch) {
-  if (batch.size() < kHeaderSize) return corrupt("shorter than its 61-byte header");
-  if (static_cast<int8_t>(batch[kMagicAt]) != kMagic) return corrupt("magic is not 2");
-  uint64_t length = get_be(batch, kBatchLengthAt, 4);
-  if (length + 12 != batch.size()) return corrupt("batchLength does not match its bytes");
+  auto info = parse_header(batch);
+  if (!info) return info;
   uint32_t crc = static_cast<uint32_t>(get_be(batch, kCrcAt, 4));
   if (crc != crc32c::value(batch.data() + kAttributesAt, batch.size() - kAttributesAt)) {
     return corrupt("CRC mismatch");
   }
+  return info;
+}
+
+Result<BatchInfo> parse_header(std::string_view batch) {
+  if (batch.size() < kHeaderSize) return corrupt("shorter than its 61-byte header");
+  if (static_cast<int8_t>(batch[kMagicAt]) != kMagic) return corrupt("magic is not 2");
+  uint64_t length = get_be(batch, kBatchLengthAt, 4);
+  if (length + 12 != batch.size()) return corrupt("batchLength does not match its bytes");
   BatchInfo info;
   info.base_offset = static_cast<int64_t>(get_be(batch, 0, 8));
   info.record_count = static_cast<int32_t>(get_be(batch, kRecordCountAt, 4));
@@ -267,7 +273,7 @@ Result<BatchInfo> decode_header(std::string_view batch) {
 }
 
 Status decode_records(std::string_view batch, int64_t from_offset, std::vector<RecordView>* out) {
-  auto info = decode_header(batch);
+  auto info = parse_header(batch);
   if (!info) return info.error();
   Reader in(batch.substr(kHeaderSize));
   for (int32_t i = 0; i < info->record_count; ++i) {

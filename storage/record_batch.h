@@ -112,8 +112,12 @@ void set_base_offset(std::string& batch, int64_t base_offset);
 size_t batch_size(std::string_view bytes);
 // Checks the header (magic, lengths, counts, lastOffsetDelta) and the CRC.
 Result<BatchInfo> decode_header(std::string_view batch);
-// Every record with offset >= from_offset; kCorruption when the records do not parse.
-// Requires: `batch` passed decode_header.
+// decode_header without the CRC, for bytes whose integrity is checked already (a stored
+// batch inside a CRC-checked frame): the CRC pass was a tenth of a fetch's CPU.
+Result<BatchInfo> parse_header(std::string_view batch);
+// Every record with offset >= from_offset, appended to `out`; kCorruption when the
+// records do not parse. Requires: `batch` passed decode_header (its CRC is not checked
+// again here).
 Status decode_records(std::string_view batch, int64_t from_offset, std::vector<RecordView>* out);
 // Bytes counted against a fetch's max_bytes and max.message.bytes: key + value + headers.
 size_t record_bytes(const RecordView& record);

@@ -1,6 +1,7 @@
 #include "api/topics/fetch_json.h"
 
 #include <charconv>
+#include <cstring>
 
 #include "api/topics/topic_errors.h"
 
@@ -12,6 +13,41 @@ void append_int(std::string& out, int64_t n) {
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
   out.append(buf, end);
 }
+
+// The decimal text of a run of integers that mostly repeat (timestamps of one batch) or
+// count up by one (offsets): the last text is kept and, for n + 1, incremented in place.
+// to_chars of two integers per record was a seventh of a JSON fetch under callgrind.
+class IntText {
+ public:
+  void append_to(std::string& out, int64_t n) {
+    if (!has_ || n < 0 || (n != last_ && n != last_ + 1)) {
+      auto [end, ec] = std::to_chars(buf_, buf_ + sizeof buf_, n);
+      begin_ = 0;
+      size_ = static_cast<size_t>(end - buf_);
+      // Right-align, leaving room for a carry into a new leading digit.
+      std::memmove(buf_ + sizeof buf_ - size_, buf_, size_);
+      begin_ = sizeof buf_ - size_;
+    } else if (n == last_ + 1) {
+      size_t i = sizeof buf_;
+      while (i > begin_ && buf_[i - 1] == '9') buf_[--i] = '0';
+      if (i > begin_) {
+        ++buf_[i - 1];
+      } else {
+        buf_[--begin_] = '1';
+        ++size_;
+      }
+    }
+    has_ = n >= 0;
+    last_ = n;
+    out.append(buf_ + begin_, size_);
+  }
+
+ private:
+  char buf_[24];
+  size_t begin_ = 0, size_ = 0;
+  int64_t last_ = 0;
+  bool has_ = false;
+};
 
 }  // namespace
 
@@ -25,14 +61,15 @@ Status append_fetch_reply(std::string& out, std::string_view topic, int32_t part
   out += ",\"partition\":";
   append_int(out, partition);
   out += ",\"records\":[";
+  IntText offsets, timestamps;
   for (size_t i = 0; i < reply.records.size(); ++i) {
     const auto& r = reply.records[i];
     if (i > 0) out += ',';
     // Appended piece by piece: a chain of + built several temporaries per record.
     out += "{\"offset\":";
-    append_int(out, r.offset);
+    offsets.append_to(out, r.offset);
     out += ",\"timestamp\":";
-    append_int(out, r.timestamp_ms);
+    timestamps.append_to(out, r.timestamp_ms);
     out += r.log_append_time ? ",\"timestamp_type\":\"LogAppendTime\",\"key\":"
                              : ",\"timestamp_type\":\"CreateTime\",\"key\":";
     if (Status s = append_data_value(out, r.key, format); !s.ok()) return s;

@@ -201,23 +201,25 @@ Result<FetchReply> TopicEngine::read(const Topic& topic, const TopicPartition& p
     return out_of_range(topic, partition, offset, bounds);
   }
   reply.bounds = fetched->bounds;
+  // Records are decoded straight into the reply, then cut at the limits.
+  std::vector<record_batch::RecordView>& records = reply.records;
+  records.reserve(std::min<size_t>(request.max_records, 4096));
   size_t used = 0;
   for (size_t at = 0; at < bytes.size();) {
     const size_t size = record_batch::batch_size(std::string_view(bytes).substr(at));
     std::string_view batch(bytes.data() + at, size);
     at += size;
-    std::vector<record_batch::RecordView> records;
+    const size_t first = records.size();
     if (Status s = record_batch::decode_records(batch, offset, &records); !s.ok()) return s;
-    for (auto& r : records) {
-      size_t n = record_batch::record_bytes(r);
+    for (size_t k = first; k < records.size(); ++k) {
+      size_t n = record_batch::record_bytes(records[k]);
       // The first record always goes out, even when larger than max_bytes (Kafka's rule).
-      if (reply.records.size() >= request.max_records ||
-          ((!reply.records.empty() || !at_least_one) && used + n > request.max_bytes)) {
+      if (k >= request.max_records || ((k > 0 || !at_least_one) && used + n > request.max_bytes)) {
+        records.resize(k);
         return reply;
       }
       used += n;
-      reply.next_offset = r.offset + 1;
-      reply.records.push_back(std::move(r));
+      reply.next_offset = records[k].offset + 1;
     }
   }
   return reply;
