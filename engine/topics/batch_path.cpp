@@ -76,6 +76,8 @@ void TopicEngine::produce_batches(TopicPtr topic, int32_t partition, std::string
     result.timestamp_ms = std::max(result.timestamp_ms, max_ts);
   }
   if (options_.metrics) {
+    // Bytes in: the batches as sent (framing included), where JSON produce counts key +
+    // value + header bytes; counting those here would mean a second pass over the records.
     options_.metrics->produced(topic->account, topic->name, static_cast<uint64_t>(result.record_count), body.size());
   }
   // `body` is copied into the frames before append_batches returns; the callback owns
