@@ -315,6 +315,18 @@ class Suite:
         st, body, _ = self.c.call_raw("GET", "/v1/topics/raw/partitions/1/batches?offset=0")
         eq([b["base_offset"] for b in kafka_batch.decode(body)], [0, 2, 5, 7])
 
+    def test_a_wrong_max_timestamp_is_corrected_so_lookups_by_time_work(self):
+        self.ok("POST", "/v1/topics", {"name": "timed-raw"}, 201)
+        # maxTimestamp 0 although the records are at 5000 and 9000: Kafka's broker rewrites it.
+        batch = kafka_batch.encode([(None, b"x", [], 5000), (None, b"y", [], 9000)], max_timestamp=0)
+        st, raw, _ = self.c.call_raw("POST", "/v1/topics/timed-raw/partitions/0/batches", batch)
+        eq((st, json.loads(raw)), (200, {"base_offset": 0, "record_count": 2, "timestamp": 9000}))
+        st, body, _ = self.c.call_raw("GET", "/v1/topics/timed-raw/partitions/0/batches?offset=0")
+        got = kafka_batch.decode(body)
+        eq((got[0]["max_timestamp"], got[0]["crc_ok"], got[0]["attributes"]), (9000, True, 0), "rewritten batch")
+        o = self.ok("GET", "/v1/topics/timed-raw/partitions/0/offsets?timestamp=6000")
+        eq((o["offset"], o["timestamp"]), (1, 9000), "lookup by time")
+
 
 def main():
     ap = argparse.ArgumentParser()
