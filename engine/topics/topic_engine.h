@@ -90,7 +90,7 @@ struct FetchRequest {
 };
 
 struct FetchReply {
-  std::vector<std::string> batches;                // the records' bytes (whole batches)
+  std::vector<std::string> batches;                // the records' bytes: whole batches, one buffer
   std::vector<record_batch::RecordView> records;   // views into `batches`
   int64_t next_offset = 0;
   PartitionBounds bounds;
