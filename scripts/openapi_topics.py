@@ -14,8 +14,10 @@ ERROR_CODES = [
     "invalid_record", "invalid_timestamp", "invalid_group_id", "invalid_session_timeout", "unauthenticated",
     "forbidden", "topic_not_found", "partition_not_found", "group_not_found", "unknown_member", "not_found",
     "method_not_allowed", "topic_exists", "group_not_empty", "partition_not_assigned", "record_too_large",
-    "request_too_large", "offset_out_of_range", "throttled", "storage_full", "unavailable", "internal",
+    "request_too_large", "offset_out_of_range", "throttled", "unsupported_media_type", "storage_full",
+    "unavailable", "internal",
 ]
+BATCH = "application/vnd.spool.kafka-batch"
 
 TAG = {"name": "topics", "description": "Kafka-style retained topics and consumer groups (REST, JSON)."}
 
@@ -64,6 +66,37 @@ def _op(op_id, summary, params=None, body=None, ok=("200", None, "OK"), errors=(
     if body is not None:
         op["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
     op["responses"] = responses
+    return op
+
+
+def _batch_produce_op():
+    op = _op("produceBatches", "Fast path: store one or more Kafka v2 record batches (magic 2, CRC32C, no "
+             "compression) as sent; baseOffset is ignored and rewritten. Replies once durable.",
+             params=[TOPIC, PARTITION], ok=("200", ref("BatchProduceReply"), "Where the records went."),
+             errors=("400", "401", "404", "413", "415", "503"))
+    op["requestBody"] = {"required": True, "content": {BATCH: {"schema": {
+        "type": "string", "format": "binary",
+        "description": "Kafka v2 record batches back to back, at most 8 MiB."}}}}
+    return op
+
+
+def _batch_fetch_op(offset_q):
+    op = _op("fetchBatches", "Fast path: stored Kafka v2 record batches from the one holding `offset` (it may "
+             "begin earlier), at least one, within max_bytes; long-polls like fetchRecords.",
+             params=[TOPIC, PARTITION, offset_q,
+                     _query("max_bytes", "Batch bytes; the first batch always comes.",
+                            {"type": "integer", "minimum": 1, "maximum": 16777216, "default": 1048576}),
+                     _query("wait_ms", "Long poll: wait up to this long for the first record.",
+                            {"type": "integer", "minimum": 0, "maximum": 30000, "default": 0})],
+             ok=("200", None, "The batches; an empty body at the high watermark."),
+             errors=("400", "401", "404", "416"))
+    offset_header = {"schema": {"type": "integer", "format": "int64"}}
+    op["responses"]["200"]["content"] = {BATCH: {"schema": {"type": "string", "format": "binary"}}}
+    op["responses"]["200"]["headers"] = {
+        "Spool-Next-Offset": dict(offset_header, description="The offset after the last batch returned."),
+        "Spool-High-Watermark": dict(offset_header, description="The partition's high watermark."),
+        "Spool-Log-Start-Offset": dict(offset_header, description="The partition's first offset."),
+    }
     return op
 
 
@@ -129,6 +162,19 @@ def paths():
                                _query("member_id", "With `group`: the fetching member.", {"type": "string"})],
                        ok=("200", ref("FetchReply"), "Records from the offset on."),
                        errors=("400", "401", "404", "409", "416")),
+        },
+        "/v1/fetch": {
+            "post": _op("fetchMany", "Fetch from up to 1,000 partitions at once. max_records and max_bytes are "
+                        "shared; the partition read first rotates from call to call so none starves; a "
+                        "partition's error is reported inline. Returns as soon as any partition has records "
+                        "(or an error), else empty after wait_ms.",
+                        body=ref("FetchManyRequest"),
+                        ok=("200", ref("FetchManyReply"), "One element per requested partition, in request order."),
+                        errors=("400", "401")),
+        },
+        "/v1/topics/{topic}/partitions/{partition}/batches": {
+            "post": _batch_produce_op(),
+            "get": _batch_fetch_op(offset_q),
         },
         "/v1/topics/{topic}/partitions/{partition}/offsets": {
             "get": _op("listPartitionOffsets", "Earliest, latest, or first offset at a time.",
@@ -276,6 +322,35 @@ def schemas():
                             "records": {"type": "array", "items": ref("RecordOut")},
                             "next_offset": _int64(), "high_watermark": _int64(), "log_start_offset": _int64()},
                            ["topic", "partition", "records", "next_offset", "high_watermark", "log_start_offset"]),
+        "FetchManyRequest": _obj({
+            "wait_ms": {"type": "integer", "minimum": 0, "maximum": 30000, "default": 0},
+            "max_bytes": {"type": "integer", "minimum": 1, "maximum": 16777216, "default": 1048576,
+                          "description": "Key + value + header bytes over all partitions."},
+            "max_records": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 500,
+                            "description": "Records over all partitions."},
+            "group": {"type": "string"},
+            "member_id": {"type": "string", "description": "With group; ownership is checked once managed "
+                                                            "membership exists."},
+            "value_format": {"type": "string", "enum": ["auto", "string", "base64"], "default": "auto"},
+            "partitions": {"type": "array", "minItems": 1, "maxItems": 1000, "items": _obj({
+                "topic": {"type": "string"}, "partition": {"type": "integer", "minimum": 0},
+                "offset": {"description": "An integer >= 0, `earliest` or `latest`.",
+                           "oneOf": [_int64(), {"type": "string", "enum": ["earliest", "latest"]}]},
+                "max_bytes": {"type": "integer", "minimum": 1, "maximum": 16777216,
+                              "description": "This partition's cap within the call's max_bytes."}},
+                ["topic", "partition", "offset"], extra=False)}},
+            ["partitions"], extra=False),
+        "PartitionError": _obj(dict({"topic": {"type": "string"}, "partition": {"type": "integer"},
+                                     "log_start_offset": _int64("With offset_out_of_range."),
+                                     "high_watermark": _int64("With offset_out_of_range.")}, **error_fields),
+                               ["topic", "partition", "error_code", "message"]),
+        "FetchManyReply": _obj({"partitions": {"type": "array", "items": {
+            "oneOf": [ref("FetchReply"), ref("PartitionError")]}}}, ["partitions"]),
+        "BatchProduceReply": _obj({"base_offset": _int64("Offset of the first record stored."),
+                                   "record_count": {"type": "integer"},
+                                   "timestamp": _int64("Largest record timestamp stored (the append time on "
+                                                       "LogAppendTime topics).")},
+                                  ["base_offset", "record_count", "timestamp"]),
         "OffsetReply": offset_reply,
         "OffsetList": _obj({"partitions": {"type": "array", "items": ref("OffsetReply")}}, ["partitions"]),
         "CommitRequest": _obj({

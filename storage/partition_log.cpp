@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "common/log.h"
 
@@ -154,23 +155,36 @@ Status PartitionLog::replay(const LogRecordView& frame) {
 
 Status PartitionLog::append(std::string batch, int32_t count, int64_t max_timestamp_ms,
                             AppendDone done) {
+  return append_batches({BatchToAppend{batch, count, max_timestamp_ms}}, std::move(done));
+}
+
+Status PartitionLog::append_batches(const std::vector<BatchToAppend>& batches, AppendDone done) {
   const int64_t now = options_.clock->now_ms();
-  std::string payload(partition_format::kAppendTimeSize, '\0');
-  coding::encode_fixed64(reinterpret_cast<uint8_t*>(payload.data()), static_cast<uint64_t>(now));
-  payload += batch;
+  // Frame payload: the broker append time, then the batch.
+  std::vector<std::string> payloads(batches.size());
+  std::vector<std::string_view> views(batches.size());
+  for (size_t i = 0; i < batches.size(); ++i) {
+    std::string& payload = payloads[i];
+    payload.resize(partition_format::kAppendTimeSize + batches[i].bytes.size());
+    coding::encode_fixed64(reinterpret_cast<uint8_t*>(payload.data()), static_cast<uint64_t>(now));
+    std::memcpy(payload.data() + partition_format::kAppendTimeSize, batches[i].bytes.data(),
+                batches[i].bytes.size());
+    views[i] = payload;
+  }
   std::lock_guard lock(mu_);
   const int64_t base = next_offset_;
-  int64_t base_be = base;
-  for (int i = 7; i >= 0; --i) {  // record_batch::set_base_offset on the embedded batch
-    payload[partition_format::kAppendTimeSize + i] = static_cast<char>(base_be & 0xff);
-    base_be >>= 8;
+  int64_t at = base;
+  for (size_t i = 0; i < batches.size(); ++i) {
+    record_batch::set_base_offset(payloads[i].data() + partition_format::kAppendTimeSize, at);
+    at += batches[i].count;
   }
-  auto placed = log_->append(
-      partition_format::kTypeBatch, payload,
-      [this, base, count, done = std::move(done)](Status status) mutable {
-        // The position is recorded below, under mu_, before this can run: completions
+  const int32_t total = static_cast<int32_t>(at - base);
+  auto placed = log_->append_all(
+      partition_format::kTypeBatch, views,
+      [this, base, total, done = std::move(done)](Status status) mutable {
+        // The positions are recorded below, under mu_, before this can run: completions
         // follow the sync round, which needs the append to have returned.
-        on_appended(base, count, status);
+        on_appended(base, total, status);
         if (status.ok()) {
           done(base);
         } else {
@@ -178,19 +192,24 @@ Status PartitionLog::append(std::string batch, int32_t count, int64_t max_timest
         }
       });
   if (!placed) return placed.error();
-  const bool new_segment = segments_.empty() || segments_.back()->ordinal != placed->position.segment;
-  auto seg = segment_for_locked(placed->position.segment, placed->seq, base);
-  if (new_segment) {
-    seg->first_frame = placed->position;
-    seg->first_append_ms = now;
-    if (Status s = log_->add_live(placed->position); !s.ok()) return s;
+  at = base;
+  for (size_t i = 0; i < batches.size(); ++i) {
+    const AppendedFrame& frame = (*placed)[i];
+    const bool new_segment = segments_.empty() || segments_.back()->ordinal != frame.position.segment;
+    auto seg = segment_for_locked(frame.position.segment, frame.seq, at);
+    if (new_segment) {
+      seg->first_frame = frame.position;
+      seg->first_append_ms = now;
+      if (Status s = log_->add_live(frame.position); !s.ok()) return s;
+    }
+    seg->index.add_batch(at, frame.position.offset, frame.position.length, batches[i].max_timestamp_ms);
+    at += batches[i].count;
+    seg->end_offset = at;
+    seg->bytes = uint64_t{frame.position.offset} + frame.position.length;
+    seg->last_append_ms = now;
+    next_offset_ = at;
+    pending_.push_back({at, seg, seg->bytes});
   }
-  seg->index.add_batch(base, placed->position.offset, placed->position.length, max_timestamp_ms);
-  seg->end_offset = base + count;
-  seg->bytes = uint64_t{placed->position.offset} + placed->position.length;
-  seg->last_append_ms = now;
-  next_offset_ = base + count;
-  pending_.push_back({base + count, seg, seg->bytes});
   return Status();
 }
 
@@ -270,16 +289,23 @@ Status PartitionLog::walk(const Cursor& c, const BatchVisitor& visit) const {
   for (const Span& span : c.spans) {
     if (!span.file) return Status(Errc::kIoError, "cannot open " + span.path + " for reading");
     uint64_t pos = span.from;
-    std::string chunk;
+    // Not a std::string: resize() would zero the 64 KiB before every pread fills it.
+    std::unique_ptr<char[]> buffer;
+    size_t capacity = 0;
+    std::string_view chunk;
     uint64_t chunk_at = pos;
     // Makes [pos, need_end) available in `chunk`, reading kReadChunk bytes at a time.
     auto ensure = [&](uint64_t need_end) -> bool {
       if (pos >= chunk_at && need_end <= chunk_at + chunk.size()) return true;
       uint64_t n = std::min<uint64_t>(std::max<uint64_t>(kReadChunk, need_end - pos), span.to - pos);
       if (n < need_end - pos) return false;
-      chunk.resize(static_cast<size_t>(n));
+      if (n > capacity) {
+        capacity = static_cast<size_t>(n);
+        buffer.reset(new char[capacity]);
+      }
+      chunk = std::string_view(buffer.get(), static_cast<size_t>(n));
       chunk_at = pos;
-      return span.file->read(chunk.data(), chunk.size(), pos);
+      return span.file->read(buffer.get(), chunk.size(), pos);
     };
     while (pos + kFrameHeaderSize <= span.to) {
       if (!ensure(pos + kFrameHeaderSize)) return Status(Errc::kIoError, "short read of " + span.path);
@@ -299,7 +325,8 @@ Status PartitionLog::walk(const Cursor& c, const BatchVisitor& visit) const {
       std::string_view batch(reinterpret_cast<const char*>(frame) + kFrameHeaderSize +
                                  partition_format::kAppendTimeSize,
                              header.length - partition_format::kAppendTimeSize);
-      auto info = record_batch::decode_header(batch);
+      // The frame CRC above covers the batch: its own CRC need not be checked again.
+      auto info = record_batch::parse_header(batch);
       if (!info) return Status(Errc::kCorruption, span.path + ": " + info.error().message());
       if (info->base_offset >= c.bounds.high_watermark) return Status();
       if (!visit(batch, *info)) return Status();
@@ -327,6 +354,30 @@ Result<FetchedBatches> PartitionLog::read(int64_t offset, size_t max_bytes, uint
   });
   if (!s.ok()) return s;
   return out;
+}
+
+Result<FetchedRange> PartitionLog::read_into(int64_t offset, size_t max_bytes, uint64_t max_records,
+                                             std::string* out) const {
+  auto c = cursor(offset, std::nullopt);
+  if (!c) return c.error();
+  FetchedRange range;
+  range.bounds = c->bounds;
+  range.next_offset = offset;
+  size_t total = 0;
+  uint64_t records = 0;
+  Status s = walk(*c, [&](std::string_view batch, const record_batch::BatchInfo& info) {
+    if (info.next_offset() <= offset) return true;
+    if (range.batches > 0 && total + batch.size() > max_bytes) return false;
+    total += batch.size();
+    out->append(batch);
+    ++range.batches;
+    range.next_offset = info.next_offset();
+    const int64_t from = std::max(offset, info.base_offset);
+    records += static_cast<uint64_t>(info.next_offset() - from);
+    return total < max_bytes && records < max_records;
+  });
+  if (!s.ok()) return s;
+  return range;
 }
 
 Result<std::optional<std::pair<int64_t, int64_t>>> PartitionLog::offset_for_time(

@@ -74,6 +74,21 @@ struct FetchedBatches {
   PartitionBounds bounds;
 };
 
+// One encoded batch to append; its baseOffset is overwritten at append.
+struct BatchToAppend {
+  std::string_view bytes;
+  int32_t count = 0;
+  int64_t max_timestamp_ms = 0;
+};
+
+// Whole stored batches copied back to back into one buffer (the /batches fast path and
+// the JSON fetch decode from it without a copy per batch).
+struct FetchedRange {
+  PartitionBounds bounds;
+  int64_t next_offset = 0;  // after the last batch copied; the asked offset when none
+  size_t batches = 0;
+};
+
 class PartitionLog {
  public:
   using AppendDone = std::function<void(Result<int64_t> base_offset)>;
@@ -86,12 +101,21 @@ class PartitionLog {
   // failure (then no offset of it was consumed). Immediate failures (disk full, backlog,
   // failed log) come back as the Status and `done` is not called.
   Status append(std::string batch, int32_t count, int64_t max_timestamp_ms, AppendDone done);
+  // Appends several batches as consecutive frames placed together
+  // (SegmentLog::append_all): their offsets are contiguous, nothing of another append
+  // lies between them, and either all are placed or none (the Status). `done` gets the
+  // first batch's base offset once every one is durable. A crash before that may keep a
+  // prefix of whole batches, as Kafka's log may.
+  Status append_batches(const std::vector<BatchToAppend>& batches, AppendDone done);
 
   // Batches from the one holding `offset` while their bytes stay within max_bytes (at
   // least one batch, Kafka's rule) and until they hold max_records records from `offset`
   // on. kOffsetOutOfRange when offset < log start or > high watermark; empty at the high
   // watermark.
   Result<FetchedBatches> read(int64_t offset, size_t max_bytes, uint64_t max_records = UINT64_MAX) const;
+  // The same batches as read(), appended to `out` back to back (the batch bytes only,
+  // no frame headers).
+  Result<FetchedRange> read_into(int64_t offset, size_t max_bytes, uint64_t max_records, std::string* out) const;
   // The first offset whose record timestamp is >= timestamp_ms, with that timestamp;
   // nullopt when no record is that new.
   Result<std::optional<std::pair<int64_t, int64_t>>> offset_for_time(int64_t timestamp_ms) const;

@@ -1,5 +1,7 @@
 #include "storage/record_batch.h"
 
+#include <algorithm>
+
 #include "storage/crc32c.h"
 
 namespace spool::record_batch {
@@ -163,15 +165,99 @@ void set_base_offset(std::string& batch, int64_t base_offset) {
   write_be(batch, 0, static_cast<uint64_t>(base_offset), 8);
 }
 
+void set_base_offset(char* batch, int64_t base_offset) {
+  for (int i = 0; i < 8; ++i) batch[i] = static_cast<char>(static_cast<uint64_t>(base_offset) >> (8 * (7 - i)));
+}
+
+void set_max_timestamp(char* batch, size_t size, int64_t max_timestamp_ms, bool log_append_time) {
+  auto put = [batch](size_t at, uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) batch[at + i] = static_cast<char>(v >> (8 * (bytes - 1 - i)));
+  };
+  if (log_append_time) {
+    uint16_t attributes = static_cast<uint16_t>(get_be(std::string_view(batch, size), kAttributesAt, 2));
+    put(kAttributesAt, attributes | static_cast<uint16_t>(kAttrLogAppendTime), 2);
+  }
+  put(kMaxTimestampAt, static_cast<uint64_t>(max_timestamp_ms), 8);
+  put(kCrcAt, crc32c::value(batch + kAttributesAt, size - kAttributesAt), 4);
+}
+
+Result<std::vector<IncomingBatch>> split_incoming(std::string_view body) {
+  std::vector<IncomingBatch> out;
+  if (body.empty()) return Status(Errc::kInvalidRecord, "the body holds no record batch");
+  size_t at = 0;
+  while (at < body.size()) {
+    const std::string where = "batch " + std::to_string(out.size()) + " at byte " + std::to_string(at) + ": ";
+    auto bad = [&where](const std::string& why) { return Status(Errc::kInvalidRecord, where + why); };
+    std::string_view rest = body.substr(at);
+    if (rest.size() < kHeaderSize) return bad("shorter than the 61-byte batch header");
+    if (static_cast<int8_t>(rest[kMagicAt]) != kMagic) {
+      return bad("magic is " + std::to_string(static_cast<int8_t>(rest[kMagicAt])) + "; only 2 is accepted");
+    }
+    uint64_t length = get_be(rest, kBatchLengthAt, 4);
+    if (length + 12 < kHeaderSize || length + 12 > rest.size()) {
+      return bad("batchLength " + std::to_string(length) + " does not fit the body");
+    }
+    std::string_view batch = rest.substr(0, static_cast<size_t>(length + 12));
+    auto info = decode_header(batch);
+    if (!info) return bad(info.error().message().substr(std::string_view("record batch: ").size()));
+    IncomingBatch in;
+    in.at = at;
+    in.info = *info;
+    in.attributes = static_cast<int16_t>(get_be(batch, kAttributesAt, 2));
+    if (in.attributes & kAttrCompressionMask) return bad("compressed batches are not supported yet");
+    if (in.attributes & (kAttrTransactional | kAttrControl)) {
+      return bad("transactional and control batches are not supported");
+    }
+    // A record takes at least a length byte and its 6 smallest fields: a larger count
+    // cannot be true (and must not size an allocation).
+    if (static_cast<uint64_t>(info->record_count) > (batch.size() - kHeaderSize) / (kMinRecordSize + 1)) {
+      return bad("recordCount " + std::to_string(info->record_count) + " does not fit the batch");
+    }
+    std::vector<RecordView> records;
+    records.reserve(static_cast<size_t>(info->record_count));
+    if (Status s = decode_records(batch, info->base_offset, &records); !s.ok()) {
+      return bad(s.message().substr(std::string_view("record batch: ").size()));
+    }
+    // Stored bytes must be exactly the records: nothing may trail the last one.
+    Reader walk(batch.substr(kHeaderSize));
+    for (int32_t i = 0; i < info->record_count; ++i) {
+      int64_t length = 0;
+      if (!walk.varlong(&length) || !walk.skip(static_cast<size_t>(length))) return bad("bad record length");
+    }
+    if (walk.at() != batch.size() - kHeaderSize) return bad("bytes after the last record");
+    in.first_timestamp_ms = in.last_timestamp_ms = info->base_timestamp_ms;
+    bool first = true;
+    for (const RecordView& r : records) {
+      int64_t ts = r.timestamp_ms;
+      if (first || ts < in.first_timestamp_ms) in.first_timestamp_ms = ts;
+      if (first || ts > in.last_timestamp_ms) in.last_timestamp_ms = ts;
+      first = false;
+      in.max_record_bytes = std::max(in.max_record_bytes, record_bytes(r));
+      in.max_headers = std::max(in.max_headers, r.headers.size());
+    }
+    out.push_back(in);
+    at += batch.size();
+  }
+  return out;
+}
+
+size_t batch_size(std::string_view bytes) { return static_cast<size_t>(get_be(bytes, kBatchLengthAt, 4)) + 12; }
+
 Result<BatchInfo> decode_header(std::string_view batch) {
-  if (batch.size() < kHeaderSize) return corrupt("shorter than its 61-byte header");
-  if (static_cast<int8_t>(batch[kMagicAt]) != kMagic) return corrupt("magic is not 2");
-  uint64_t length = get_be(batch, kBatchLengthAt, 4);
-  if (length + 12 != batch.size()) return corrupt("batchLength does not match its bytes");
+  auto info = parse_header(batch);
+  if (!info) return info;
   uint32_t crc = static_cast<uint32_t>(get_be(batch, kCrcAt, 4));
   if (crc != crc32c::value(batch.data() + kAttributesAt, batch.size() - kAttributesAt)) {
     return corrupt("CRC mismatch");
   }
+  return info;
+}
+
+Result<BatchInfo> parse_header(std::string_view batch) {
+  if (batch.size() < kHeaderSize) return corrupt("shorter than its 61-byte header");
+  if (static_cast<int8_t>(batch[kMagicAt]) != kMagic) return corrupt("magic is not 2");
+  uint64_t length = get_be(batch, kBatchLengthAt, 4);
+  if (length + 12 != batch.size()) return corrupt("batchLength does not match its bytes");
   BatchInfo info;
   info.base_offset = static_cast<int64_t>(get_be(batch, 0, 8));
   info.record_count = static_cast<int32_t>(get_be(batch, kRecordCountAt, 4));
@@ -187,7 +273,7 @@ Result<BatchInfo> decode_header(std::string_view batch) {
 }
 
 Status decode_records(std::string_view batch, int64_t from_offset, std::vector<RecordView>* out) {
-  auto info = decode_header(batch);
+  auto info = parse_header(batch);
   if (!info) return info.error();
   Reader in(batch.substr(kHeaderSize));
   for (int32_t i = 0; i < info->record_count; ++i) {

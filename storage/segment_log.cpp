@@ -168,6 +168,51 @@ Result<AppendedFrame> SegmentLog::append(uint8_t type, std::string_view payload,
   return placed;
 }
 
+Result<std::vector<AppendedFrame>> SegmentLog::append_all(uint8_t type,
+                                                         const std::vector<std::string_view>& payloads,
+                                                         Completion done) {
+  if (type == log_format::kTypeReserved || type == log_format::kTypeHole ||
+      type == log_format::kTypeSeal) {
+    return Status(Errc::kInvalidArgument,
+                  "frame type " + std::to_string(type) + " is reserved for storage");
+  }
+  if (payloads.empty()) return Status(Errc::kInvalidArgument, "append_all needs at least one frame");
+  uint64_t total = 0;
+  for (std::string_view payload : payloads) {
+    if (payload.size() > log_format::kMaxPayloadSize) {
+      return Status(Errc::kInvalidArgument, "payload is " + std::to_string(payload.size()) +
+                                                " bytes; at most 16777216");
+    }
+    total += kFrameHeaderSize + payload.size();
+  }
+  std::vector<AppendedFrame> placed(payloads.size());
+  bool wake;
+  {
+    std::lock_guard lock(mu_);
+    if (!health_.ok()) return health_;
+    if (stopping_) return Status(Errc::kUnavailable, "segment log is closing");
+    if (pending_bytes_ + total > options_.max_unsynced_bytes) {
+      return Status(Errc::kUnavailable,
+                    "log has " + std::to_string(pending_bytes_) +
+                        " unsynced bytes; limit " + std::to_string(options_.max_unsynced_bytes) +
+                        "; retry later");
+    }
+    for (size_t i = 0; i < payloads.size(); ++i) {
+      const uint64_t frame_size = kFrameHeaderSize + payloads[i].size();
+      if (active_->seal_assigned) start_segment_locked();
+      if (active_->frames > 0 &&
+          active_->assigned_size + frame_size + kSealFrameSize > options_.segment_bytes) {
+        roll_locked();
+      }
+      place_frame_locked(type, 0, payloads[i], false, &placed[i]);
+    }
+    if (done) waiters_.push_back(Waiter{placed.back().seq, std::move(done)});
+    wake = sync_idle_;
+  }
+  if (wake) work_cv_.notify_one();
+  return placed;
+}
+
 void SegmentLog::place_frame_locked(uint8_t type, uint8_t flags, std::string_view payload,
                                     bool seals, AppendedFrame* placed) {
   const uint64_t frame_size = kFrameHeaderSize + payload.size();

@@ -36,6 +36,7 @@
 #include <string_view>
 #include <thread>
 #include <vector>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/status.h"
@@ -125,6 +126,13 @@ class SegmentLog {
   // On success `done` (may be empty) gets OK once durable, or the round's error.
   Result<AppendedFrame> append(uint8_t type, std::string_view payload, Completion done,
                                uint8_t flags = 0);
+  // Places several frames of one type as consecutive seqs, all or none: the checks of
+  // append() apply to their sum, and nothing else is placed between them. `done` (may be
+  // empty) is attached to the last frame: OK means every one of them is durable. A crash
+  // before that may keep a prefix of the frames (each whole), as rounds are written in
+  // pieces of at most max_round_bytes.
+  Result<std::vector<AppendedFrame>> append_all(uint8_t type, const std::vector<std::string_view>& payloads,
+                                                Completion done);
   // append() and wait for its completion (tests and benchmarks).
   Result<AppendedFrame> append_and_wait(uint8_t type, std::string_view payload,
                                         uint8_t flags = 0);

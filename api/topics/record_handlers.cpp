@@ -1,5 +1,6 @@
 #include <charconv>
 
+#include "api/topics/fetch_json.h"
 #include "api/topics/produce_body.h"
 #include "api/topics/topic_errors.h"
 #include "api/topics/topic_handlers.h"
@@ -9,12 +10,6 @@ namespace spool::topic_handlers {
 namespace {
 
 constexpr size_t kMaxProduceBody = 8u << 20;
-
-void append_int(std::string& out, int64_t n) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
-  out.append(buf, end);
-}
 
 Json index_details(const Status& s) {
   // Engine messages for one record start with "record <i>: ".
@@ -67,30 +62,6 @@ void produce(TopicCallPtr call, std::optional<int32_t> only_partition) {
                          out += "]}";
                          call->ok(200, std::move(out));
                        });
-}
-
-Result<int64_t> offset_param(const TopicCall& call, std::string_view name, bool required) {
-  const std::string* text = call.param(name);
-  if (text == nullptr) {
-    if (required) return Status(Errc::kInvalidArgument, std::string(name) + " is required");
-    return topics::kLatest;
-  }
-  if (*text == "earliest") return topics::kEarliest;
-  if (*text == "latest") return topics::kLatest;
-  int64_t v = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-  if (ec != std::errc() || end != text->data() + text->size() || text->empty() || v < 0) {
-    return Status(Errc::kInvalidArgument, std::string(name) + " is '" + *text +
-                                              "'; must be an integer >= 0, earliest or latest");
-  }
-  return v;
-}
-
-Json range_details(const PartitionBounds& b) {
-  Json details = Json::object();
-  details.set("log_start_offset", Json::number(b.log_start_offset));
-  details.set("high_watermark", Json::number(b.high_watermark));
-  return details;
 }
 
 Json offset_json(const topics::Topic& topic, int32_t partition, const topics::OffsetLookup& o) {
@@ -147,50 +118,9 @@ void fetch_records(TopicCallPtr call) {
   const int32_t p = *partition;
   const ValueFormat vf = *format;
   call->engine.fetch(topic, p, request, [call, topic, p, vf](Result<topics::FetchReply> reply) {
-    if (!reply) {
-      Json details;
-      if (reply.error().code() == Errc::kOffsetOutOfRange) {
-        if (auto stats = call->engine.partition_stats(topic, p)) details = range_details(stats->bounds);
-      }
-      return call->fail(reply.error(), details);
-    }
-    // Written straight to text: this is the hot read path, and a Json tree per record
-    // would cost more than the read itself.
+    if (!reply) return call->fail(reply.error(), fetch_error_details(*call, topic, p, reply.error()));
     std::string out;
-    size_t estimate = 128;
-    for (const auto& r : reply->records) estimate += record_batch::record_bytes(r) * 4 / 3 + 96;
-    out.reserve(estimate);
-    out += "{\"topic\":";
-    append_json_string(out, topic->name);
-    out += ",\"partition\":" + std::to_string(p) + ",\"records\":[";
-    for (size_t i = 0; i < reply->records.size(); ++i) {
-      const auto& r = reply->records[i];
-      if (i > 0) out += ',';
-      // Appended piece by piece: a chain of + built several temporaries per record.
-      out += "{\"offset\":";
-      append_int(out, r.offset);
-      out += ",\"timestamp\":";
-      append_int(out, r.timestamp_ms);
-      out += r.log_append_time ? ",\"timestamp_type\":\"LogAppendTime\",\"key\":"
-                               : ",\"timestamp_type\":\"CreateTime\",\"key\":";
-      Status s = append_data_value(out, r.key, vf);
-      out += ",\"value\":";
-      if (s.ok()) s = append_data_value(out, r.value, vf);
-      out += ",\"headers\":[";
-      for (size_t h = 0; h < r.headers.size() && s.ok(); ++h) {
-        if (h > 0) out += ',';
-        out += "{\"name\":";
-        append_json_string(out, r.headers[h].name);
-        out += ",\"value\":";
-        s = append_data_value(out, r.headers[h].value, vf);
-        out += '}';
-      }
-      if (!s.ok()) return call->fail(s);
-      out += "]}";
-    }
-    out += "],\"next_offset\":" + std::to_string(reply->next_offset) +
-           ",\"high_watermark\":" + std::to_string(reply->bounds.high_watermark) +
-           ",\"log_start_offset\":" + std::to_string(reply->bounds.log_start_offset) + "}";
+    if (Status s = append_fetch_reply(out, topic->name, p, *reply, vf); !s.ok()) return call->fail(s);
     call->ok(200, std::move(out));
   });
 }

@@ -7,6 +7,8 @@
 //                        listPartitions describePartition
 //   record_handlers.cpp  produceRecords produceToPartition fetchRecords
 //                        listPartitionOffsets listOffsets
+//   fetch_many_handler.cpp  fetchMany
+//   batch_handlers.cpp   produceBatches fetchBatches
 //   group_handlers.cpp   commitOffsets getCommittedOffsets deleteCommittedOffsets
 //                        resetOffsets listGroups describeGroup deleteGroup
 //   member_handlers.cpp  joinGroup heartbeat leaveGroup
@@ -26,6 +28,9 @@ void describe_partition(TopicCallPtr call);
 void produce_records(TopicCallPtr call);
 void produce_to_partition(TopicCallPtr call);
 void fetch_records(TopicCallPtr call);
+void fetch_many(TopicCallPtr call);
+void produce_batches(TopicCallPtr call);
+void fetch_batches(TopicCallPtr call);
 void list_partition_offsets(TopicCallPtr call);
 void list_offsets(TopicCallPtr call);
 

@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "engine/message_attributes.h"
 
 namespace spool {
@@ -85,9 +89,44 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+namespace {
+
+// True when every byte is printable ASCII other than '"' and '\\': valid UTF-8 that JSON
+// takes as it is. 16 bytes at a time with SSE2 (x86-64's baseline), as values are mostly
+// such text and this check was the largest cost of a JSON fetch under callgrind.
+bool is_plain_ascii(std::string_view s) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; i + 16 <= s.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    // A signed compare: bytes >= 0x80 are negative, so "below 0x20" catches them too.
+    __m128i bad = _mm_or_si128(_mm_cmpgt_epi8(space, v),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    if (_mm_movemask_epi8(bad) != 0) return false;
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    auto c = static_cast<uint8_t>(s[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Status append_data_value(std::string& out, const std::optional<std::string_view>& bytes, ValueFormat format) {
   if (!bytes) {
     out += "null";
+    return Status();
+  }
+  if (format != ValueFormat::kBase64 && is_plain_ascii(*bytes)) {
+    // The common case, in one pass: nothing to check further and nothing to escape.
+    out += '"';
+    out += *bytes;
+    out += '"';
     return Status();
   }
   bool as_string = format != ValueFormat::kBase64 && is_valid_utf8(*bytes);

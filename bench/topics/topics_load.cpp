@@ -2,13 +2,18 @@
 // running spoold (bench/topics/run.sh starts one).
 //
 // For each record size (100 B, 1 KiB) and batch size (1, 100, 1000 records per request):
-//   produce: C connections, connection i sends POST /v1/topics/<t>/partitions/<i>/records
-//            with the same prebuilt body again and again for --seconds; a request counts
-//            when its 200 reply (after the group commit) arrives;
-//   fetch:   C connections, connection i reads partition i from offset 0 with
-//            max_records = batch, following next_offset and wrapping at the end.
+//   produce:         C connections, connection i sends POST /v1/topics/<t>/partitions/<i>/records
+//                    with the same prebuilt JSON body again and again for --seconds; a
+//                    request counts when its 200 reply (after the group commit) arrives;
+//   produce-batches: the same through POST .../partitions/<i>/batches, the body one
+//                    Kafka v2 batch of `batch` records (application/vnd.spool.kafka-batch);
+//   fetch:           C connections, connection i reads partition i from offset 0 with
+//                    max_records = batch, following next_offset and wrapping at the end;
+//   fetch-batches:   the same through GET .../batches with max_bytes = batch x record
+//                    size (at least one stored batch comes), following Spool-Next-Offset.
 // Records/s counts records acknowledged or returned; MB/s counts record values (the
 // record size times records), not HTTP bytes. Every loop is bounded by time and count.
+// --only picks one of the four operations.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -16,16 +21,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "auth/canonical_request.h"
+#include "storage/record_batch.h"
 
 namespace {
 
@@ -37,9 +45,11 @@ struct Args {
   int port = 9324;
   double seconds = 5;
   int connections = 4;
-  std::string only;  // "produce" or "fetch"; empty = both
+  std::string only;  // "produce", "produce-batches", "fetch" or "fetch-batches"; empty = all
   int size = 0;      // only this record size; 0 = 100 and 1024
   int batch = 0;     // only this batch size; 0 = 1, 100 and 1000
+  uint64_t requests = kMaxRequestsPerConnection;  // per connection, at most
+  int fill_records = 20'000;  // per partition, before fetches when nothing was produced
 };
 
 // One keep-alive HTTP/1.1 connection with a SigV4 signer for key test/test.
@@ -64,7 +74,8 @@ class Connection {
   // Sends a signed request; returns the status and fills `body`. payload_hash may be
   // precomputed (the same body is sent many times).
   int call(const std::string& method, const std::string& path, const std::string& query,
-           const std::string& payload, const std::string& payload_hash, std::string* body) {
+           const std::string& payload, const std::string& payload_hash, std::string* body,
+           const char* content_type = "application/json") {
     std::time_t now = std::time(nullptr);
     std::tm tm{};
     gmtime_r(&now, &tm);
@@ -87,10 +98,15 @@ class Connection {
     std::string req = method + " " + path + (query.empty() ? "" : "?" + query) + " HTTP/1.1\r\nHost: " + host_ +
                       "\r\nX-Amz-Date: " + amz + "\r\nAuthorization: AWS4-HMAC-SHA256 Credential=test/" + scope +
                       ", SignedHeaders=" + signed_headers + ", Signature=" + signature +
-                      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(payload.size()) +
+                      "\r\nContent-Type: " + content_type + "\r\nContent-Length: " + std::to_string(payload.size()) +
                       "\r\n\r\n";
     if (!send_all(req) || !send_all(payload)) return -1;
     return read_response(body);
+  }
+  // A header of the last response (name lower-case), or -1 when absent.
+  int64_t header_int(std::string_view name) const {
+    size_t at = head_.find(std::string(name) + ":");
+    return at == std::string::npos ? -1 : std::strtoll(head_.c_str() + at + name.size() + 1, nullptr, 10);
   }
 
  private:
@@ -110,10 +126,10 @@ class Connection {
     }
     int status = std::atoi(buf_.c_str() + 9);
     size_t length = 0;
-    std::string head = buf_.substr(0, header_end);
-    for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    size_t cl = head.find("content-length:");
-    if (cl != std::string::npos) length = std::strtoull(head.c_str() + cl + 15, nullptr, 10);
+    head_.assign(buf_, 0, header_end);
+    for (auto& c : head_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    size_t cl = head_.find("content-length:");
+    if (cl != std::string::npos) length = std::strtoull(head_.c_str() + cl + 15, nullptr, 10);
     while (buf_.size() < header_end + 4 + length) {
       if (!fill()) return -1;
     }
@@ -133,6 +149,7 @@ class Connection {
   int fd_;
   std::string host_;
   std::string buf_;
+  std::string head_;  // headers of the last response, lower-cased
   std::string key_date_;
   spool::sigv4::SigningKey key_{};
 };
@@ -145,6 +162,20 @@ std::string produce_body(int batch, int size) {
     body += "{\"value\":\"" + value + "\"}";
   }
   return body + "]}";
+}
+
+// One Kafka v2 batch of `batch` records of `size` bytes (record_batch::encode, the
+// encoder the server itself uses for JSON produce).
+std::string batch_body(int batch, int size) {
+  std::string value(static_cast<size_t>(size), 'x');
+  std::vector<spool::record_batch::RecordInput> records(static_cast<size_t>(batch));
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+  for (auto& r : records) {
+    r.value = std::string_view(value);
+    r.timestamp_ms = now_ms;
+  }
+  return spool::record_batch::encode(records, false);
 }
 
 size_t count(const std::string& s, std::string_view needle) {
@@ -185,10 +216,19 @@ void run_case(const Args& a, int size, int batch) {
       std::exit(1);
     }
   }
-  const std::string body = produce_body(batch, size);
-  const std::string body_hash = spool::sigv4::sha256_hex(body);
+  const std::string json_body = produce_body(batch, size);
+  const std::string raw_body = batch_body(batch, size);
+  const std::string json_hash = spool::sigv4::sha256_hex(json_body);
+  const std::string raw_hash = spool::sigv4::sha256_hex(raw_body);
   const std::string empty_hash = spool::sigv4::sha256_hex("");
-  if (a.only.empty() || a.only == "produce") {
+  const char* kBatchType = "application/vnd.spool.kafka-batch";
+  auto wanted = [&](std::string_view op) { return a.only.empty() || a.only == op; };
+  auto partition_path = [&](int c, const char* what) {
+    return "/v1/topics/" + topic + "/partitions/" + std::to_string(c) + "/" + what;
+  };
+  // Runs `one(conn, c)` on C connections until the deadline; it returns the records of
+  // one request, or -1 for an error and -2 for a dead connection.
+  auto measure = [&](const char* op, const std::function<int64_t(Connection&, int)>& one) {
     Totals t;
     auto start = Clock::now();
     auto deadline = start + std::chrono::duration<double>(a.seconds);
@@ -196,67 +236,89 @@ void run_case(const Args& a, int size, int batch) {
     for (int c = 0; c < a.connections; ++c) {
       threads.emplace_back([&, c] {
         Connection conn(a);
-        const std::string path = "/v1/topics/" + topic + "/partitions/" + std::to_string(c) + "/records";
-        std::string reply;
-        for (uint64_t i = 0; i < kMaxRequestsPerConnection && Clock::now() < deadline; ++i) {
-          int st = conn.call("POST", path, "", body, body_hash, &reply);
-          if (st != 200 || reply.find("\"failed_record_count\":0") == std::string::npos) {
+        for (uint64_t i = 0; i < a.requests && Clock::now() < deadline; ++i) {
+          int64_t n = one(conn, c);
+          if (n < 0) {
             ++t.errors;
-            if (st < 0) return;
+            if (n == -2) return;
             continue;
           }
           ++t.requests;
-          t.records += static_cast<uint64_t>(batch);
+          t.records += static_cast<uint64_t>(n);
         }
       });
     }
     for (auto& th : threads) th.join();
-    report("produce", size, batch, a, t, std::chrono::duration<double>(Clock::now() - start).count());
+    report(op, size, batch, a, t, std::chrono::duration<double>(Clock::now() - start).count());
+  };
+  bool produced = false;
+  if (wanted("produce")) {
+    produced = true;
+    measure("produce", [&](Connection& conn, int c) -> int64_t {
+      std::string reply;
+      int st = conn.call("POST", partition_path(c, "records"), "", json_body, json_hash, &reply);
+      if (st < 0) return -2;
+      if (st != 200 || reply.find("\"failed_record_count\":0") == std::string::npos) return -1;
+      return batch;
+    });
   }
-  if (a.only == "fetch") {
-    // Nothing was produced in this run: fill each partition with >= 20,000 records first.
+  if (wanted("produce-batches")) {
+    produced = true;
+    measure("produce-batches", [&](Connection& conn, int c) -> int64_t {
+      std::string reply;
+      int st = conn.call("POST", partition_path(c, "batches"), "", raw_body, raw_hash, &reply, kBatchType);
+      if (st < 0) return -2;
+      if (st != 200 || json_int(reply, "\"record_count\":") != batch) return -1;
+      return batch;
+    });
+  }
+  if (!produced) {
+    // Nothing was produced in this run: fill each partition with >= --fill records first.
     std::vector<std::thread> fillers;
     for (int c = 0; c < a.connections; ++c) {
       fillers.emplace_back([&, c] {
         Connection conn(a);
-        const std::string path = "/v1/topics/" + topic + "/partitions/" + std::to_string(c) + "/records";
         std::string reply;
-        for (int i = 0; i < (20'000 + batch - 1) / batch; ++i) conn.call("POST", path, "", body, body_hash, &reply);
+        for (int i = 0; i < (a.fill_records + batch - 1) / batch; ++i) {
+          conn.call("POST", partition_path(c, "batches"), "", raw_body, raw_hash, &reply, kBatchType);
+        }
       });
     }
     for (auto& th : fillers) th.join();
   }
-  if (a.only.empty() || a.only == "fetch") {
-    Totals t;
-    auto start = Clock::now();
-    auto deadline = start + std::chrono::duration<double>(a.seconds);
-    std::vector<std::thread> threads;
-    for (int c = 0; c < a.connections; ++c) {
-      threads.emplace_back([&, c] {
-        Connection conn(a);
-        const std::string path = "/v1/topics/" + topic + "/partitions/" + std::to_string(c) + "/records";
-        std::string reply;
-        int64_t offset = 0;
-        for (uint64_t i = 0; i < kMaxRequestsPerConnection && Clock::now() < deadline; ++i) {
-          std::string query = "max_bytes=16777216&max_records=" + std::to_string(batch) +
-                              "&offset=" + std::to_string(offset);
-          int st = conn.call("GET", path, query, "", empty_hash, &reply);
-          if (st != 200) {
-            ++t.errors;
-            if (st < 0) return;
-            continue;
-          }
-          ++t.requests;
-          size_t n = count(reply, "{\"offset\":");
-          t.records += n;
-          int64_t next = json_int(reply, "\"next_offset\":");
-          int64_t hwm = json_int(reply, "\"high_watermark\":");
-          offset = (n == 0 || next >= hwm) ? 0 : next;
-        }
-      });
-    }
-    for (auto& th : threads) th.join();
-    report("fetch", size, batch, a, t, std::chrono::duration<double>(Clock::now() - start).count());
+  if (wanted("fetch")) {
+    std::vector<int64_t> offsets(static_cast<size_t>(a.connections), 0);
+    measure("fetch", [&](Connection& conn, int c) -> int64_t {
+      std::string reply;
+      int64_t& offset = offsets[static_cast<size_t>(c)];
+      std::string query = "max_bytes=16777216&max_records=" + std::to_string(batch) + "&offset=" + std::to_string(offset);
+      int st = conn.call("GET", partition_path(c, "records"), query, "", empty_hash, &reply);
+      if (st < 0) return -2;
+      if (st != 200) return -1;
+      size_t n = count(reply, "{\"offset\":");
+      int64_t next = json_int(reply, "\"next_offset\":");
+      int64_t hwm = json_int(reply, "\"high_watermark\":");
+      offset = (n == 0 || next >= hwm) ? 0 : next;
+      return static_cast<int64_t>(n);
+    });
+  }
+  if (wanted("fetch-batches")) {
+    std::vector<int64_t> offsets(static_cast<size_t>(a.connections), 0);
+    const std::string max_bytes = std::to_string(static_cast<int64_t>(batch) * size);
+    measure("fetch-batches", [&](Connection& conn, int c) -> int64_t {
+      std::string reply;
+      int64_t& offset = offsets[static_cast<size_t>(c)];
+      std::string query = "max_bytes=" + max_bytes + "&offset=" + std::to_string(offset);
+      int st = conn.call("GET", partition_path(c, "batches"), query, "", empty_hash, &reply);
+      if (st < 0) return -2;
+      if (st != 200) return -1;
+      int64_t next = conn.header_int("spool-next-offset");
+      int64_t hwm = conn.header_int("spool-high-watermark");
+      if (next < 0 || hwm < 0) return -1;
+      int64_t n = next - offset;  // records from the asked offset on
+      offset = (n <= 0 || next >= hwm) ? 0 : next;
+      return n;
+    });
   }
 }
 
@@ -279,9 +341,14 @@ int main(int argc, char** argv) {
       a.size = std::atoi(v.c_str());
     } else if (k == "--batch") {
       a.batch = std::atoi(v.c_str());
+    } else if (k == "--requests") {
+      a.requests = std::min<uint64_t>(std::strtoull(v.c_str(), nullptr, 10), kMaxRequestsPerConnection);
+    } else if (k == "--fill") {
+      a.fill_records = std::atoi(v.c_str());
     } else {
       std::fprintf(stderr, "usage: %s [--endpoint 127.0.0.1:9324] [--seconds 5] [--connections 4] "
-                           "[--only produce|fetch] [--size B] [--batch N]\n", argv[0]);
+                           "[--only produce|produce-batches|fetch|fetch-batches] [--size B] [--batch N]\n"
+                           "  [--requests N per connection] [--fill records per partition before fetches]\n", argv[0]);
       return 2;
     }
   }

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 
+#include "engine/topics/fetch_wait.h"
 #include "engine/topics/partitioner.h"
 #include "engine/topics/topic_engine.h"
 
@@ -175,40 +176,50 @@ void TopicEngine::produce(TopicPtr topic, std::vector<ProduceRecord> records,
   }
 }
 
+Status TopicEngine::out_of_range(const Topic& topic, const TopicPartition& partition, int64_t offset,
+                                 const PartitionBounds& bounds) const {
+  return Status(Errc::kOffsetOutOfRange, "offset " + std::to_string(offset) + " is out of range for " + topic.name +
+                                             "/" + std::to_string(partition.number()) + ": valid offsets are " +
+                                             std::to_string(bounds.log_start_offset) + " to " +
+                                             std::to_string(bounds.high_watermark) + " (the high watermark)");
+}
+
 Result<FetchReply> TopicEngine::read(const Topic& topic, const TopicPartition& partition,
-                                     const FetchRequest& request) const {
+                                     const FetchRequest& request, bool at_least_one) const {
   int64_t offset = request.offset;
   PartitionBounds bounds = partition.log().bounds();
   if (offset == kEarliest) offset = bounds.log_start_offset;
   if (offset == kLatest) offset = bounds.high_watermark;
-  auto fetched = partition.log().read(offset, request.max_bytes, request.max_records);
+  FetchReply reply;
+  reply.next_offset = offset;
+  // One buffer for every batch read: its heap block stays put when the reply moves, so
+  // the record views into it stay valid.
+  std::string& bytes = reply.batches.emplace_back();
+  auto fetched = partition.log().read_into(offset, request.max_bytes, request.max_records, &bytes);
   if (!fetched) {
     if (fetched.error().code() != Errc::kOffsetOutOfRange) return fetched.error();
-    return Status(Errc::kOffsetOutOfRange, "offset " + std::to_string(offset) + " is out of range for " +
-                                               topic.name + "/" + std::to_string(partition.number()) +
-                                               ": valid offsets are " +
-                                               std::to_string(bounds.log_start_offset) + " to " +
-                                               std::to_string(bounds.high_watermark) +
-                                               " (the high watermark)");
+    return out_of_range(topic, partition, offset, bounds);
   }
-  FetchReply reply;
   reply.bounds = fetched->bounds;
-  reply.batches = std::move(fetched->batches);
-  reply.next_offset = offset;
-  size_t bytes = 0;
-  for (const std::string& batch : reply.batches) {
-    std::vector<record_batch::RecordView> records;
+  // Records are decoded straight into the reply, then cut at the limits.
+  std::vector<record_batch::RecordView>& records = reply.records;
+  records.reserve(std::min<size_t>(request.max_records, 4096));
+  size_t used = 0;
+  for (size_t at = 0; at < bytes.size();) {
+    const size_t size = record_batch::batch_size(std::string_view(bytes).substr(at));
+    std::string_view batch(bytes.data() + at, size);
+    at += size;
+    const size_t first = records.size();
     if (Status s = record_batch::decode_records(batch, offset, &records); !s.ok()) return s;
-    for (auto& r : records) {
-      size_t n = record_batch::record_bytes(r);
+    for (size_t k = first; k < records.size(); ++k) {
+      size_t n = record_batch::record_bytes(records[k]);
       // The first record always goes out, even when larger than max_bytes (Kafka's rule).
-      if (reply.records.size() >= request.max_records ||
-          (!reply.records.empty() && bytes + n > request.max_bytes)) {
+      if (k >= request.max_records || ((k > 0 || !at_least_one) && used + n > request.max_bytes)) {
+        records.resize(k);
         return reply;
       }
-      bytes += n;
-      reply.next_offset = r.offset + 1;
-      reply.records.push_back(std::move(r));
+      used += n;
+      reply.next_offset = records[k].offset + 1;
     }
   }
   return reply;
@@ -223,28 +234,14 @@ void TopicEngine::fetch(TopicPtr topic, int32_t partition, FetchRequest request,
     if (first && options_.metrics) options_.metrics->fetched(topic->account, topic->name, first->records.size());
     return done(std::move(first));
   }
-  // Long poll: nothing at the offset yet. Exactly one of the waiter and the timer
-  // answers; the flag decides which.
+  // Long poll: nothing at the offset yet.
   const auto wait = request.wait;
   request.offset = first->next_offset;
   request.wait = std::chrono::milliseconds(0);
-  struct Poll {
-    std::atomic<bool> answered{false};
-    std::atomic<uint64_t> waiter{0};
-  };
-  auto poll = std::make_shared<Poll>();
-  auto answer = [this, topic, part, request, poll, done] {
-    if (poll->answered.exchange(true)) return;
+  wait_for_any(*timers_, {{part, request.offset}}, wait, [this, topic, part, request, done] {
     auto again = read(*topic, *part, request);
     if (again && options_.metrics) options_.metrics->fetched(topic->account, topic->name, again->records.size());
     done(std::move(again));
-  };
-  // Woken on the log's completion thread: the re-read runs on the timer thread instead,
-  // so the completion thread goes straight back to acknowledging produces.
-  poll->waiter = part->wait_for(request.offset, [this, answer] { timers_->post(answer); });
-  timers_->post_at(std::chrono::steady_clock::now() + wait, [part, poll, answer] {
-    part->cancel_wait(poll->waiter);
-    answer();
   });
 }
 

@@ -91,9 +91,53 @@ struct FetchRequest {
 };
 
 struct FetchReply {
-  std::vector<std::string> batches;                // the records' bytes
+  std::vector<std::string> batches;                // the records' bytes: whole batches, one buffer
   std::vector<record_batch::RecordView> records;   // views into `batches`
   int64_t next_offset = 0;
+  PartitionBounds bounds;
+};
+
+// POST /v1/fetch (spec section 5): many partitions, limits shared by all of them.
+struct PartitionFetch {
+  std::string topic;  // a name of the caller's account
+  int32_t partition = 0;
+  int64_t offset = 0;                // >= 0, kEarliest or kLatest
+  std::optional<size_t> max_bytes;   // this partition's own cap, within the call's
+};
+
+struct MultiFetchRequest {
+  std::vector<PartitionFetch> partitions;  // 1..kMaxFetchPartitions
+  uint32_t max_records = 500;              // over all partitions
+  size_t max_bytes = 1 << 20;              // over all partitions
+  std::chrono::milliseconds wait{0};
+};
+
+// One element per requested partition, in request order.
+struct PartitionFetchResult {
+  TopicPtr topic;    // null when the topic does not exist (then `error` says so)
+  Status error;      // this partition's problem; the others stand
+  std::optional<PartitionBounds> error_bounds;  // with `error` when the partition exists
+  FetchReply reply;  // when error is OK
+};
+
+inline constexpr size_t kMaxFetchPartitions = 1000;
+
+// The /batches fast path (spec section 5): Kafka v2 batches in and out, no JSON per record.
+struct BatchProduceResult {
+  int64_t base_offset = 0;   // of the first record stored
+  int32_t record_count = 0;  // over every batch of the call
+  int64_t timestamp_ms = 0;  // largest record timestamp (the append time under LogAppendTime)
+};
+
+struct BatchFetchRequest {
+  int64_t offset = 0;  // >= 0, kEarliest or kLatest
+  size_t max_bytes = 1 << 20;
+  std::chrono::milliseconds wait{0};
+};
+
+struct BatchFetchReply {
+  std::string bytes;  // whole stored batches back to back; the first holds the offset
+  int64_t next_offset = 0;  // after the last batch; the asked offset when empty
   PartitionBounds bounds;
 };
 
@@ -164,6 +208,23 @@ class TopicEngine {
                std::function<void(Result<std::vector<ProduceResult>>)> done);
   void fetch(TopicPtr topic, int32_t partition, FetchRequest request,
              std::function<void(Result<FetchReply>)> done);
+  // Every partition's result in request order (errors inline), at once when any
+  // partition has records or an error, else when one gets a record or `wait` ends.
+  // max_records and max_bytes are shared; the partition read first rotates from call to
+  // call (multi_fetch.cpp), so small limits starve none. Only a malformed request
+  // (kInvalidArgument) fails the whole call.
+  void fetch_many(const std::string& account, MultiFetchRequest request,
+                  std::function<void(Result<std::vector<PartitionFetchResult>>)> done);
+  // Stores one or more client-encoded v2 batches (record_batch::split_incoming) to one
+  // partition with contiguous offsets, once durable. Each batch is checked whole first
+  // (a 4xx stores nothing); baseOffset is rewritten, and under LogAppendTime so are the
+  // attributes, maxTimestamp and CRC.
+  void produce_batches(TopicPtr topic, int32_t partition, std::string body,
+                       std::function<void(Result<BatchProduceResult>)> done);
+  // Stored batches from the one holding `offset`, at least one, within max_bytes; long
+  // polls like fetch().
+  void fetch_batches(TopicPtr topic, int32_t partition, BatchFetchRequest request,
+                     std::function<void(Result<BatchFetchReply>)> done);
   // `timestamp_ms`: kEarliest, kLatest or a time (first offset with timestamp >= it).
   Result<OffsetLookup> list_offset(const TopicPtr& topic, int32_t partition, int64_t timestamp_ms) const;
   Result<PartitionStats> partition_stats(const TopicPtr& topic, int32_t partition) const;
@@ -222,8 +283,14 @@ class TopicEngine {
   void schedule_retention();
   void schedule_metrics();
   void refresh_metrics();
-  Result<FetchReply> read(const Topic& topic, const TopicPartition& partition,
-                          const FetchRequest& request) const;
+  // `at_least_one`: the first record comes even when larger than max_bytes (Kafka's
+  // rule; false for the later partitions of a multi-partition fetch).
+  Result<FetchReply> read(const Topic& topic, const TopicPartition& partition, const FetchRequest& request,
+                          bool at_least_one = true) const;
+  Status out_of_range(const Topic& topic, const TopicPartition& partition, int64_t offset,
+                      const PartitionBounds& bounds) const;
+  // One pass of fetch_many over resolved partitions; true when something is to report.
+  bool read_many(const MultiFetchRequest& request, size_t start, std::vector<PartitionFetchResult>* results) const;
   MemberReply positioned(const std::string& account, const std::string& group, MemberView view) const;
   void schedule_member_expiry();
 
@@ -237,6 +304,8 @@ class TopicEngine {
   std::unique_ptr<Executor> catalog_thread_;
   // Long-poll deadlines and the metrics refresh; never blocks.
   std::unique_ptr<Executor> timers_;
+  // Which partition of a POST /v1/fetch is read first: this counter mod the count.
+  std::atomic<uint64_t> fetch_rotation_{0};
 };
 
 }  // namespace spool::topics

@@ -41,6 +41,21 @@ class TopicsClient:
             return e.code, (json.loads(raw) if raw else None), dict(e.headers)
 
 
+    def call_raw(self, method, path, data=b"", content_type="application/vnd.spool.kafka-batch", timeout=40):
+        """(status, raw body bytes, headers) for the /batches routes; signed."""
+        url = self.endpoint + path
+        headers = {"Content-Type": content_type} if method != "GET" else {}
+        body = data if method != "GET" else None
+        req = AWSRequest(method=method, url=url, data=body, headers=headers)
+        SigV4Auth(self.credentials, "sqs", REGION).add_auth(req)
+        request = urllib.request.Request(url, data=body, method=method, headers=dict(req.headers.items()))
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as r:
+                return r.status, r.read(), dict(r.headers)
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), dict(e.headers)
+
+
 def murmur2(data):
     """Kafka's murmur2 as a signed 32-bit int (seed 0x9747b28c)."""
     m, r, mask = 0x5BD1E995, 24, 0xFFFFFFFF

@@ -124,6 +124,22 @@ class Suite:
         if not isinstance(by[self.b]["last_seen"], int) or by[self.b]["last_seen"] < 1_700_000_000_000:
             raise AssertionError("last_seen %r" % by[self.b]["last_seen"])
 
+    def test_multi_partition_fetch_refuses_partitions_the_member_does_not_own(self):
+        # B owns 2 and 3 now (previous check). Partition 2 holds "a", "b"; B asks for 1 and 2.
+        body = {"group": "billing", "member_id": self.b, "max_records": 10,
+                "partitions": [{"topic": "orders", "partition": 1, "offset": 0},
+                               {"topic": "orders", "partition": 2, "offset": 0}]}
+        r = self.ok("POST", "/v1/fetch", body)
+        eq([(p["partition"], p.get("error_code")) for p in r["partitions"]],
+           [(1, "partition_not_assigned"), (2, None)], "one refused inline, one fetched")
+        eq([x["value"] for x in r["partitions"][1]["records"]], ["a", "b"], "the owned partition's records")
+        body["member_id"] = "m-0000000000000000"
+        self.error("POST", "/v1/fetch", body, 404, "unknown_member")
+        body["partitions"] = [{"topic": "orders", "partition": 0, "offset": 0}]
+        body["member_id"] = self.b
+        r = self.ok("POST", "/v1/fetch", body)
+        eq([p.get("error_code") for p in r["partitions"]], ["partition_not_assigned"], "nothing owned")
+
     def test_commits_follow_membership(self):
         st, reply, _ = self.commit("billing", None, 0, 5)
         eq((st, reply["error_code"]), (409, "group_not_empty"), "stateless commit with live members")

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
 
 #include "tests/fakes/memory_topic_catalog.h"
@@ -142,6 +143,149 @@ TEST_F(TopicEngineTest, DeleteForgetsTheTopicAndItsOffsets) {
   TopicPtr fresh = create(kA, "orders", 1);
   EXPECT_EQ(*engine_->list_offset(fresh, 0, kLatest)->offset, 0);
   EXPECT_FALSE(engine_->committed_offsets(kA, "g", fresh)[0].committed.has_value());
+}
+
+
+// --- POST /v1/fetch and the /batches path -------------------------------------------
+
+std::vector<ProduceRecord> to_partition(int32_t partition, int count) {
+  std::vector<ProduceRecord> out;
+  for (int i = 0; i < count; ++i) {
+    ProduceRecord r;
+    r.partition = partition;
+    r.value = "p" + std::to_string(partition) + "-" + std::to_string(i);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::vector<PartitionFetchResult>> fetch_many(TopicEngine& engine, const std::string& account,
+                                                     MultiFetchRequest request) {
+  std::promise<Result<std::vector<PartitionFetchResult>>> p;
+  engine.fetch_many(account, std::move(request),
+                    [&](Result<std::vector<PartitionFetchResult>> r) { p.set_value(std::move(r)); });
+  auto f = p.get_future();
+  if (f.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+    return Status(Errc::kInternal, "fetch_many did not answer within 20 s");
+  }
+  return f.get();
+}
+
+TEST_F(TopicEngineTest, FetchManyRotatesTheFirstPartitionAndSharesItsLimits) {
+  TopicPtr t = create(kA, "rot", 3);
+  for (int32_t p = 0; p < 3; ++p) ASSERT_TRUE(produce(t, to_partition(p, 5)));
+  MultiFetchRequest request;
+  request.max_records = 2;
+  for (int32_t p = 0; p < 3; ++p) request.partitions.push_back({"rot", p, 0, std::nullopt});
+  std::vector<int32_t> leaders;
+  for (int call = 0; call < 3; ++call) {
+    auto results = fetch_many(*engine_, kA, request);
+    ASSERT_TRUE(results) << results.error().to_string();
+    ASSERT_EQ(results->size(), 3u);
+    size_t total = 0;
+    for (int32_t p = 0; p < 3; ++p) {
+      const PartitionFetchResult& r = (*results)[static_cast<size_t>(p)];
+      ASSERT_TRUE(r.error.ok()) << r.error.to_string();
+      total += r.reply.records.size();
+      if (!r.reply.records.empty()) {
+        leaders.push_back(p);
+        EXPECT_EQ(*r.reply.records[0].value, "p" + std::to_string(p) + "-0");
+        EXPECT_EQ(r.reply.next_offset, 2);
+      } else {
+        EXPECT_EQ(r.reply.next_offset, 0);
+      }
+    }
+    EXPECT_EQ(total, 2u) << "max_records is shared";
+  }
+  std::sort(leaders.begin(), leaders.end());
+  EXPECT_EQ(leaders, (std::vector<int32_t>{0, 1, 2})) << "each partition leads once in three calls";
+}
+
+TEST_F(TopicEngineTest, FetchManyReportsErrorsInlineAndOtherAccountsTopicsAsMissing) {
+  TopicPtr t = create(kA, "inline", 2);
+  ASSERT_TRUE(produce(t, to_partition(1, 3)));
+  MultiFetchRequest request;
+  request.wait = std::chrono::milliseconds(20'000);  // errors answer at once
+  request.partitions = {{"inline", 1, 1, std::nullopt}, {"inline", 0, 4, std::nullopt},
+                        {"inline", 7, 0, std::nullopt}, {"missing", 0, 0, std::nullopt}};
+  auto results = fetch_many(*engine_, kA, request);
+  ASSERT_TRUE(results) << results.error().to_string();
+  EXPECT_EQ((*results)[0].reply.records.size(), 2u);
+  EXPECT_EQ((*results)[1].error.code(), Errc::kOffsetOutOfRange);
+  ASSERT_TRUE((*results)[1].error_bounds.has_value());
+  EXPECT_EQ((*results)[1].error_bounds->high_watermark, 0);
+  EXPECT_EQ((*results)[2].error.code(), Errc::kPartitionNotFound);
+  EXPECT_EQ((*results)[3].error.code(), Errc::kTopicNotFound);
+  auto other = fetch_many(*engine_, kB, {{{"inline", 1, 0, std::nullopt}}, 500, 1 << 20, {}});
+  ASSERT_TRUE(other);
+  EXPECT_EQ((*other)[0].error.code(), Errc::kTopicNotFound);
+  EXPECT_EQ(fetch_many(*engine_, kA, {}).status().code(), Errc::kInvalidArgument);
+}
+
+TEST_F(TopicEngineTest, FetchManyLongPollWakesWhenAnyPartitionGetsARecord) {
+  TopicPtr t = create(kA, "poll", 3);
+  MultiFetchRequest request;
+  request.wait = std::chrono::milliseconds(30'000);
+  for (int32_t p = 0; p < 3; ++p) request.partitions.push_back({"poll", p, kLatest, std::nullopt});
+  std::promise<Result<std::vector<PartitionFetchResult>>> answered;
+  engine_->fetch_many(kA, request, [&](Result<std::vector<PartitionFetchResult>> r) {
+    answered.set_value(std::move(r));
+  });
+  auto f = answered.get_future();
+  // Parked or not yet: either way the record below must be in the answer.
+  ASSERT_TRUE(produce(t, to_partition(2, 1)));
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(20)), std::future_status::ready) << "not woken by the record";
+  auto results = f.get();
+  ASSERT_TRUE(results);
+  EXPECT_TRUE((*results)[0].reply.records.empty());
+  EXPECT_TRUE((*results)[1].reply.records.empty());
+  ASSERT_EQ((*results)[2].reply.records.size(), 1u);
+  EXPECT_EQ(*(*results)[2].reply.records[0].value, "p2-0");
+}
+
+TEST_F(TopicEngineTest, ProducedBatchesGetContiguousOffsetsAndLogAppendTime) {
+  TopicPtr t = create(kA, "raw", 1);
+  ASSERT_TRUE(produce(t, to_partition(0, 2)));
+  record_batch::RecordInput a, b;
+  a.value = "a";
+  a.timestamp_ms = 1000;
+  b.value = "b";
+  b.timestamp_ms = 3000;
+  std::string body = record_batch::encode({a, b}, false) + record_batch::encode({b}, false);
+  std::promise<Result<BatchProduceResult>> done;
+  engine_->produce_batches(t, 0, body, [&](Result<BatchProduceResult> r) { done.set_value(std::move(r)); });
+  auto r = done.get_future().get();
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->base_offset, 2);
+  EXPECT_EQ(r->record_count, 3);
+  EXPECT_EQ(r->timestamp_ms, 3000);
+  auto got = fetch(t, 0, FetchRequest{0, 10, 1 << 20, {}});
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->records.size(), 5u);
+  EXPECT_EQ(got->records[4].offset, 4);
+  EXPECT_EQ(*got->records[3].value, "b");
+  EXPECT_EQ(got->records[3].timestamp_ms, 3000);
+  std::promise<Result<BatchFetchReply>> raw;
+  engine_->fetch_batches(t, 0, BatchFetchRequest{3, 1, {}}, [&](Result<BatchFetchReply> x) { raw.set_value(std::move(x)); });
+  auto batches = raw.get_future().get();
+  ASSERT_TRUE(batches);
+  EXPECT_EQ(batches->next_offset, 4);  // the whole batch holding 3 (2..3), and only it
+  EXPECT_EQ(record_batch::decode_header(batches->bytes)->base_offset, 2);
+
+  std::promise<Result<TopicPtr>> created;
+  engine_->create_topic(kA, "stamped", 1, {{"message.timestamp.type", "LogAppendTime"}},
+                        [&](Result<TopicPtr> x) { created.set_value(std::move(x)); });
+  TopicPtr stamped = created.get_future().get().value();
+  std::promise<Result<BatchProduceResult>> stamped_done;
+  engine_->produce_batches(stamped, 0, record_batch::encode({a, b}, false),
+                           [&](Result<BatchProduceResult> x) { stamped_done.set_value(std::move(x)); });
+  auto s = stamped_done.get_future().get();
+  ASSERT_TRUE(s) << s.error().to_string();
+  EXPECT_EQ(s->timestamp_ms, clock_.now_ms());
+  auto stamped_records = fetch(stamped, 0, FetchRequest{0, 10, 1 << 20, {}});
+  ASSERT_TRUE(stamped_records);
+  EXPECT_TRUE(stamped_records->records[0].log_append_time);
+  EXPECT_EQ(stamped_records->records[0].timestamp_ms, clock_.now_ms());
 }
 
 }  // namespace

@@ -89,6 +89,44 @@ TEST_F(PartitionLogTest, BatchesTakeContiguousOffsets) {
   }
 }
 
+TEST_F(PartitionLogTest, AppendBatchesPlacesThemContiguouslyAcrossASegmentRoll) {
+  auto log = open(64 << 10);  // three 30 KiB batches need two segments
+  EXPECT_EQ(append(*log, 0, 2, 1000), 0);
+  std::vector<std::string> encoded = {batch_of(2, 100, 2000, 300), batch_of(102, 100, 3000, 300),
+                                      batch_of(202, 100, 4000, 300)};
+  std::vector<BatchToAppend> batches;
+  for (const auto& b : encoded) batches.push_back({b, 100, 0});
+  std::promise<Result<int64_t>> done;
+  ASSERT_TRUE(log->append_batches(batches, [&](Result<int64_t> r) { done.set_value(std::move(r)); }).ok());
+  auto base = done.get_future().get();
+  ASSERT_TRUE(base);
+  EXPECT_EQ(*base, 2);
+  EXPECT_EQ(log->bounds().high_watermark, 302);
+  EXPECT_EQ(log->stats().segments, 2u);
+  auto all = read_all(*log, 0);
+  ASSERT_EQ(all.size(), 302u);
+  for (int i = 0; i < 302; ++i) {
+    EXPECT_EQ(all[i].first, i);
+    EXPECT_EQ(all[i].second, "r" + std::to_string(i));
+  }
+  // read_into: the whole batch holding 150 (102..201) first, then as many as fit.
+  std::string raw;
+  auto range = log->read_into(150, 40000, UINT64_MAX, &raw);
+  ASSERT_TRUE(range) << range.error().to_string();
+  EXPECT_EQ(range->batches, 1u);
+  EXPECT_EQ(range->next_offset, 202);
+  EXPECT_EQ(raw, [&] { std::string b = encoded[1]; record_batch::set_base_offset(b, 102); return b; }());
+  std::string at_end;
+  auto empty = log->read_into(302, 1 << 20, UINT64_MAX, &at_end);
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->batches, 0u);
+  EXPECT_EQ(at_end.size(), 0u);
+  EXPECT_EQ(empty->next_offset, 302);
+  log.reset();
+  auto reopened = open(64 << 10);
+  EXPECT_EQ(reopened->bounds().high_watermark, 302);
+}
+
 TEST_F(PartitionLogTest, ReadStartsInsideABatchAndThroughTheIndex) {
   auto log = open();
   for (int b = 0; b < 200; ++b) append(*log, b * 5, 5, 1000 + b * 5, 64);
