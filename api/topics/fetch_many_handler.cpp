@@ -55,10 +55,10 @@ Result<topics::PartitionFetch> partition_fetch(const Json& item, size_t index, i
 
 // Form only; ownership is checked per partition once the partitions are parsed.
 Status check_fetch_member(const std::optional<std::string>& group, const std::optional<std::string>& member_id) {
-  if (member_id.has_value() != group.has_value()) return Status(Errc::kInvalidArgument, "group and member_id go together");
   if (group) {
     if (Status s = topics::validate_group_name(*group); !s.ok()) return s;
   }
+  if (member_id.has_value() != group.has_value()) return Status(Errc::kInvalidArgument, "group and member_id go together");
   return Status();
 }
 
