@@ -18,8 +18,11 @@ constexpr auto kTick = std::chrono::milliseconds(100);
 constexpr int kDefaultRate = 500;
 constexpr int kBatch = 10;
 // A message being moved stays hidden in the source this long; if the move fails midway
-// it becomes visible again and the task (or a later one) picks it up.
-constexpr int64_t kMoveVisibilityMs = 60'000;
+// (or the process dies) it becomes visible again and the task (or a later one) picks it
+// up. A batch moves in milliseconds; a move slower than this may be repeated (at least
+// once). It also bounds how long a task resumed after a crash waits for its interrupted
+// batch (see move_batch).
+constexpr int64_t kMoveVisibilityMs = 10'000;
 
 Status source_gone() { return Status(Errc::kNotFound, "The source queue of the task no longer exists."); }
 
@@ -53,6 +56,7 @@ Result<std::unique_ptr<MoveTasks>> MoveTasks::start(QueueEngine& engine, MoveTas
     }
     log_info("engine", "message move task resumed",
              {{"task", t.record.task_handle}, {"moved", t.record.messages_moved}});
+    t.resumed_until_ms = now + kMoveVisibilityMs;
     tasks->running_.emplace(t.record.task_handle, std::move(t));
   }
   tasks->thread_ = std::make_unique<Executor>("move-tasks");
@@ -163,6 +167,17 @@ void MoveTasks::tick() {
   thread_->post_at(std::chrono::steady_clock::now() + kTick, [this] { tick(); });
 }
 
+uint64_t MoveTasks::source_in_flight(const Task& t) {
+  QueueMetaPtr source = engine_.find_queue_by_id(t.record.source_queue_id);
+  if (source == nullptr) return 0;
+  auto counted = std::make_shared<std::promise<Result<QueueCounters>>>();
+  auto future = counted->get_future();
+  engine_.shard_of(*source).counters(source->queue_id,
+                                     [counted](Result<QueueCounters> c) { counted->set_value(std::move(c)); });
+  Result<QueueCounters> counters = future.get();  // a shard answers at once; this thread may wait
+  return counters ? counters->in_flight : 0;
+}
+
 std::string MoveTasks::source_name(const Task& t) const {
   QueueMetaPtr source = engine_.find_queue_by_id(t.record.source_queue_id);
   return source == nullptr ? std::string("_deleted") : source->name;
@@ -202,8 +217,11 @@ void MoveTasks::move_batch(const std::string& handle, std::vector<DeliveredMessa
   Task& t = running_.at(handle);
   if (messages.empty()) {
     // Nothing visible is left: done (messages in flight in the source are not moved, as
-    // in SQS, which moves what it can receive).
+    // in SQS, which moves what it can receive). Except right after a restart: the batch
+    // the crash interrupted is still hidden in the source, so a resumed task waits until
+    // nothing is in flight there, or its hold has run out, before it calls itself done.
     t.busy = false;
+    if (t.record.status == "RUNNING" && clock_.now_ms() < t.resumed_until_ms && source_in_flight(t) > 0) return;
     if (t.record.status == "RUNNING") t.record.status = "COMPLETED";
     return;  // the next tick ends it
   }

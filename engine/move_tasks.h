@@ -63,10 +63,14 @@ class MoveTasks {
     MoveTaskRecord record;
     double tokens = 0;      // messages the rate allows now
     bool busy = false;      // a batch is being moved
+    // Resumed after a restart: until then, "nothing visible" is not yet "done" while
+    // messages are in flight in the source (the interrupted batch may be among them).
+    int64_t resumed_until_ms = 0;
   };
 
   MoveTasks(QueueEngine& engine, MoveTaskCatalog& catalog, const Clock& clock, EngineMetrics* metrics);
   std::string source_name(const Task& task) const;
+  uint64_t source_in_flight(const Task& task);
   // On the thread.
   void tick();
   void step(Task& task);

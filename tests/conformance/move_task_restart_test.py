@@ -89,7 +89,9 @@ def run(binary, work):
         def finished():
             tasks = sqs.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=10)["Results"]
             return tasks if tasks and tasks[0]["Status"] != "RUNNING" else None
-        tasks = poll("the resumed task to finish", finished, 30)
+        # The batch the kill interrupted stays hidden in the DLQ for the move's 10 s hold;
+        # the resumed task waits for it before it completes.
+        tasks = poll("the resumed task to finish", finished, 45)
         assert len(tasks) == 1, tasks
         t = tasks[0]
         assert t["Status"] == "COMPLETED", t
