@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -105,3 +106,46 @@ class Spoold:
                 return "".join(f.readlines()[-lines:])
         except OSError:
             return ""
+
+
+def run_suite(suite_class, prefix):
+    """The main() of a suite class run against one spoold: parses --spoold and --keep,
+    starts spoold, calls every test_* method in definition order (they may build on each
+    other), checks that spoold then stops cleanly on SIGTERM, prints `N passed, M failed`
+    and exits 0 only when everything passed."""
+    import argparse
+    import shutil
+    import time
+    import traceback
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--spoold", required=True)
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args()
+    root = make_data_root(prefix)
+    server = Spoold(args.spoold, os.path.join(root, "data"), os.path.join(root, "spoold.log"))
+    passed = failed = 0
+    try:
+        server.start()
+        suite = suite_class(server)
+        for name in [n for n in suite_class.__dict__ if n.startswith("test_")]:
+            t0 = time.monotonic()
+            try:
+                getattr(suite, name)()
+                passed += 1
+                print("PASS %s (%.2f s)" % (name, time.monotonic() - t0), flush=True)
+            except Exception:
+                failed += 1
+                print("FAIL %s\n%s" % (name, traceback.format_exc()), flush=True)
+        code = server.stop()
+        if code != 0:
+            failed += 1
+            print("FAIL spoold exited with %r on SIGTERM\n%s" % (code, server.output_tail()), flush=True)
+    finally:
+        server.kill()
+        if failed:
+            print(server.output_tail(60))
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(0 if failed == 0 else 1)

@@ -12,18 +12,15 @@ Usage: topics_fetch_test.py --spoold PATH [--keep]
 Last line: `N passed, M failed`. Exit 0 when all passed.
 """
 
-import argparse
 import json
 import os
-import shutil
 import sys
 import threading
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kafka_batch  # noqa: E402
-from spoold_process import Spoold, make_data_root  # noqa: E402
+from spoold_process import run_suite  # noqa: E402
 from topics_client import TopicsClient  # noqa: E402
 
 BATCH = "application/vnd.spool.kafka-batch"
@@ -330,38 +327,7 @@ class Suite:
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--spoold", required=True)
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    root = make_data_root("spool-topics-fetch-")
-    server = Spoold(args.spoold, os.path.join(root, "data"), os.path.join(root, "spoold.log"))
-    passed = failed = 0
-    try:
-        server.start()
-        suite = Suite(server)
-        names = [n for n in Suite.__dict__ if n.startswith("test_")]  # definition order
-        for name in names:
-            t0 = time.monotonic()
-            try:
-                getattr(suite, name)()
-                passed += 1
-                print("PASS %s (%.2f s)" % (name, time.monotonic() - t0), flush=True)
-            except Exception:
-                failed += 1
-                print("FAIL %s\n%s" % (name, traceback.format_exc()), flush=True)
-        code = server.stop()
-        if code != 0:
-            failed += 1
-            print("FAIL spoold exited with %r on SIGTERM\n%s" % (code, server.output_tail()), flush=True)
-    finally:
-        server.kill()
-        if failed:
-            print(server.output_tail(60))
-        if not args.keep:
-            shutil.rmtree(root, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(0 if failed == 0 else 1)
+    run_suite(Suite, "spool-topics-fetch-")
 
 
 if __name__ == "__main__":
