@@ -116,7 +116,7 @@ Result<std::pair<std::string, std::string>> read_fifo_ids(const QueueMeta& queue
 }  // namespace
 
 Result<PreparedMessage> read_outgoing_message(const ActionContext& ctx, const QueueMeta& queue,
-                                              const Json& entry) {
+                                              const QueueSettings& settings, const Json& entry) {
   auto body = required_string(entry, "MessageBody");
   if (!body) return body.error();
   Status st = validate_message_body(*body);
@@ -131,7 +131,6 @@ Result<PreparedMessage> read_outgoing_message(const ActionContext& ctx, const Qu
   if (!st.ok()) return st;
   auto delay = optional_int(entry, "DelaySeconds", 0, 900);
   if (!delay) return delay.error();
-  QueueSettings settings = queue_settings(queue.attributes, queue.is_fifo);
   auto ids = read_fifo_ids(queue, settings, entry, *body, *delay);
   if (!ids) return ids.error();
 

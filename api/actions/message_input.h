@@ -5,6 +5,7 @@
 // the engine's OutgoingMessage. Shared by both send actions so they can't drift apart.
 
 #include "api/actions/action.h"
+#include "engine/queue_attributes.h"
 #include "engine/shard.h"
 
 namespace spool {
@@ -16,8 +17,10 @@ struct PreparedMessage {
   std::string md5_system_attributes_hex;  // empty without AWSTraceHeader
 };
 
+// `settings` are the queue's (queue_settings of its attributes), worked out once per
+// request rather than once per message of a batch.
 Result<PreparedMessage> read_outgoing_message(const ActionContext& ctx, const QueueMeta& queue,
-                                              const Json& entry);
+                                              const QueueSettings& settings, const Json& entry);
 
 // A FIFO message's SequenceNumber as clients see it: decimal, 20 digits zero-padded
 // (SQS's are 20 digits too; clients treat them as opaque strings that sort).

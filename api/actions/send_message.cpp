@@ -5,7 +5,7 @@ namespace spool {
 void send_message_action(const ActionContext& ctx, const Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
-  auto prepared = read_outgoing_message(ctx, **queue, request);
+  auto prepared = read_outgoing_message(ctx, **queue, queue_settings((*queue)->attributes, (*queue)->is_fifo), request);
   if (!prepared) return done(prepared.error());
   Json out = Json::object();
   out.set("MD5OfMessageBody", Json::string(prepared->md5_body_hex));

@@ -28,9 +28,10 @@ void send_message_batch_action(const ActionContext& ctx, const Json& request, Ac
   };
   std::vector<Accepted> accepted;
   std::vector<OutgoingMessage> messages;
+  const QueueSettings settings = queue_settings((*queue)->attributes, (*queue)->is_fifo);
   for (const Json* e : *entries) {
     std::string id = e->find("Id")->text();
-    auto prepared = read_outgoing_message(ctx, **queue, *e);
+    auto prepared = read_outgoing_message(ctx, **queue, settings, *e);
     if (!prepared) {
       failed.push(failed_entry(id, prepared.error()));
       continue;

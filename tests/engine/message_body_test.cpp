@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <optional>
 #include <string>
 
 namespace spool {
@@ -98,6 +100,33 @@ TEST(MessageBody, RefusesTruncatedAndStrayBytes) {
 
 TEST(MessageBody, AcceptsOrdinaryUnicodeText) {
   EXPECT_TRUE(validate_message_body("{\"k\": \"h\xC3\xA9llo \xE2\x98\x83 \xF0\x9F\x98\x80\"}\r\n\t").ok());
+}
+
+// The word-at-a-time ASCII pass must hand every disallowed or non-ASCII byte, at any
+// position in or across its 8-byte words, to the exact decoder.
+TEST(MessageBody, FindsABadByteAtEveryPositionOfLongAsciiText) {
+  const std::string ascii(40, 'a');
+  for (size_t at = 0; at < ascii.size(); ++at) {
+    for (char bad : {'\x01', '\x08', '\x1F'}) {
+      std::string text = ascii;
+      text[at] = bad;
+      char label[8];
+      std::snprintf(label, sizeof label, "#x%X", static_cast<unsigned>(static_cast<unsigned char>(bad)));
+      EXPECT_EQ(first_disallowed_character(text), std::optional<std::string>(label)) << "at " << at;
+    }
+    for (char allowed : {'\t', '\n', '\r', '\x7F'}) {  // allowed, though not printable
+      std::string text = ascii;
+      text[at] = allowed;
+      EXPECT_EQ(first_disallowed_character(text), std::nullopt) << "allowed byte at " << at;
+    }
+    std::string accented = ascii;
+    accented.replace(at, 1, "\xC3\xA9");
+    EXPECT_EQ(first_disallowed_character(accented), std::nullopt) << "e-acute at " << at;
+    std::string stray = ascii;
+    stray[at] = '\x80';
+    EXPECT_EQ(first_disallowed_character(stray), std::optional<std::string>("#x80")) << "stray at " << at;
+  }
+  EXPECT_EQ(first_disallowed_character(std::string(1000, ' ') + "~"), std::nullopt);
 }
 
 }  // namespace
