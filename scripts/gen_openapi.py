@@ -234,6 +234,7 @@ def operation(model, name):
     }
     for status in ERROR_STATUSES:
         responses[status] = error_response_ref()
+    responses["413"] = {"$ref": "#/components/responses/RequestTooLarge"}
     return {
         "post": {
             "operationId": name,
@@ -395,6 +396,12 @@ def build_document(model):
                     "x-amzn-RequestId": {"schema": {"type": "string"}},
                 },
                 "content": {JSON_MEDIA: {"schema": ref("SqsErrorBody")}},
+            }, RequestTooLarge={
+                "description": ("The body is longer than `--max-request-bytes` (4 MiB by default). "
+                                "Answered by the HTTP layer before the request is read as SQS, in "
+                                "plain text as SQS's front end does, not as an SQS error."),
+                "content": {"text/plain": {"schema": {
+                    "type": "string", "example": "HTTP content length exceeded 4194304 bytes."}}},
             }),
             "schemas": schemas,
         },

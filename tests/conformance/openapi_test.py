@@ -564,6 +564,7 @@ def run_live(R, doc, spoold_path, start_timeout):
         if w.client.meta.service_model.protocol != "json":
             return
         live_checks(R, doc, w)
+        check_oversized_body(R, doc, server.endpoint)
     except Exception:  # noqa: BLE001
         R.check("(c) live checks ran to the end", False, traceback.format_exc())
     finally:
@@ -693,6 +694,25 @@ def live_checks(R, doc, w):
                 and qerr == "AWS.SimpleQueueService.NonExistentQueue;Sender"
                 and error.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue",
                 "body %r, x-amzn-query-error %r, boto code %r" % (body, qerr, error.response["Error"].get("Code")))
+
+
+def check_oversized_body(R, doc, endpoint):
+    """A body one byte over the default 4 MiB cap gets the documented 413 (plain text)."""
+    import http.client
+    import urllib.parse
+    documented = resolve(doc, doc["paths"][gen.PATH_PREFIX + "AmazonSQS.SendMessage"]["post"]["responses"]["413"]["$ref"])
+    example = documented["content"]["text/plain"]["schema"]["example"]
+    url = urllib.parse.urlparse(endpoint)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    conn.request("POST", "/", body=b"x" * (4 * 1024 * 1024 + 1),
+                 headers={"Content-Type": JSON_MEDIA, "X-Amz-Target": "AmazonSQS.SendMessage"})
+    resp = conn.getresponse()
+    body = resp.read().decode("utf-8", "replace")
+    conn.close()
+    R.check("(c) a 4 MiB + 1 byte body: HTTP 413, text/plain, the documented text",
+            (resp.status, resp.getheader("Content-Type", "").split(";")[0], body)
+            == (413, "text/plain", example),
+            "got %d %r %r, documented %r" % (resp.status, resp.getheader("Content-Type"), body, example))
 
 
 # ------------------------------------------------------------------------------- main
