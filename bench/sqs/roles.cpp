@@ -137,6 +137,10 @@ class ReceiveDeleteRole : public Role {
     if (status != 200) return;
     if (s.action == "DeleteMessageBatch") {
       if (has_failed_entries(body)) st.batch_failed += 1;
+      int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+      int64_t seen = sh.last_delete_ns.load(std::memory_order_relaxed);
+      while (seen < now && !sh.last_delete_ns.compare_exchange_weak(seen, now, std::memory_order_relaxed)) {
+      }
       return;
     }
     size_t before = handles_.size();

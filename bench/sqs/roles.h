@@ -25,6 +25,10 @@ struct Shared {
   std::atomic<uint64_t> received{0};  // receive-delete / latency: messages received
   std::atomic<uint64_t> sent{0};      // latency: messages sent successfully
   uint64_t drain_target = 0;          // receive-delete: stop once this many were received
+  // receive-delete: when the latest delete completed (steady clock, ns). With a drain
+  // target the phase is timed to it, not to the long polls that then wait on an empty
+  // queue (with --wait-time=1 those added up to a second to a sub-second drain).
+  std::atomic<int64_t> last_delete_ns{0};
   std::mutex err_mu;
   std::string first_error;
 

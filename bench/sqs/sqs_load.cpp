@@ -426,6 +426,11 @@ PhaseResult run_phase(const Target& t, const Args& a, Shared& sh, int roles, int
   sh.stop_hard.store(true);
   for (auto& th : ths) th.join();
   PhaseResult r;
+  if (sh.drain_target > 0 && sh.received.load() >= sh.drain_target) {
+    // Drained: the work ended with the last delete, whatever long polls waited after it.
+    auto last = Clock::time_point(std::chrono::nanoseconds(sh.last_delete_ns.load()));
+    if (last > start && last < end) end = last;
+  }
   r.seconds = std::chrono::duration<double>(end - start).count();
   for (auto& l : loops) r.stats.merge(l->stats());
   r.first_error = sh.first_error;
