@@ -303,8 +303,9 @@ void Worker::run() {
   }
   // Idle connections close now; a busy one closes when its reply arrives (finish()).
   for (auto it = conns.begin(); it != conns.end();) {
-    std::lock_guard<std::mutex> lock(it->second->mutex);
-    if (it->second->state != Conn::State::kBusy) {
+    std::shared_ptr<Conn> conn = it->second;  // outlives the lock taken on its mutex
+    std::lock_guard<std::mutex> lock(conn->mutex);
+    if (conn->state != Conn::State::kBusy) {
       it = conns.erase(it);
     } else {
       ++it;
