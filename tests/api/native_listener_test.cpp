@@ -280,6 +280,17 @@ TEST_F(NativeListenerTest, AReplyAfterStopIsHarmless) {
   EXPECT_TRUE(client.closed_by_server());
 }
 
+TEST_F(NativeListenerTest, StopClosesIdleKeepAliveConnections) {
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(std::make_unique<Client>(server_->port()));
+    clients.back()->send(post("/echo", "x"));
+    EXPECT_EQ(clients.back()->read_response().body, "POST x");  // now idle, kept alive
+  }
+  server_->stop();
+  for (auto& c : clients) EXPECT_TRUE(c->closed_by_server());
+}
+
 TEST(NativeListenerBindTest, ABusyPortIsUnavailable) {
   HttpServerOptions options;
   options.host = "127.0.0.1";
