@@ -8,7 +8,7 @@ model; they are added below by analogy with the rest, as query_codec.cpp shapes 
 
   query_xml_check.py requests
       Prints, for every action, the form body old botocore's own Query serializer sends
-      for a representative request. tests/api/query_codec_test.cpp pins these strings.
+      for a representative request. tests/api/query_response_test.cpp pins these strings.
 
   query_xml_check.py check DUMP.json
       DUMP.json comes from the C++ test:
