@@ -67,9 +67,15 @@ GroupMembers::Group* GroupMembers::settled_locked(const GroupKey& key) {
   return it->second.get();
 }
 
-GroupMembers::Member* GroupMembers::member_locked(Group& group, const std::string& member_id) {
-  auto it = group.members.find(member_id);
-  return it == group.members.end() ? nullptr : &it->second;
+GroupMembers::Member* GroupMembers::touched_locked(const GroupKey& key, const std::string& member_id, Group** group) {
+  *group = settled_locked(key);
+  if (*group == nullptr) return nullptr;
+  auto it = (*group)->members.find(member_id);
+  if (it == (*group)->members.end()) return nullptr;
+  Member& m = it->second;
+  m.deadline = clock_.steady_now() + m.session;
+  m.last_seen_ms = clock_.now_ms();
+  return &m;
 }
 
 void GroupMembers::settle_locked(const GroupKey& key, Group& group) {
@@ -214,12 +220,10 @@ Result<MemberView> GroupMembers::heartbeat(const std::string& account, const std
                                            const std::optional<TopicPartitions>& owned) {
   std::lock_guard lock(mu_);
   const GroupKey key{account, group_name};
-  Group* group = settled_locked(key);
-  Member* member = group == nullptr ? nullptr : member_locked(*group, member_id);
+  Group* group = nullptr;
+  Member* member = touched_locked(key, member_id, &group);
   if (member == nullptr) return Status(Errc::kUnknownMember, unknown_member(group_name, member_id));
   Member& m = *member;
-  m.deadline = clock_.steady_now() + m.session;
-  m.last_seen_ms = clock_.now_ms();
   if (owned) {
     for (auto& [t, ps] : m.owned) {
       std::erase_if(ps, [&](int32_t p) { return !holds(*owned, t, p); });
@@ -247,12 +251,10 @@ Status GroupMembers::check_owner(const std::string& account, const std::string& 
                                  const std::vector<int32_t>& partitions, int32_t* unowned) {
   std::lock_guard lock(mu_);
   const GroupKey key{account, group_name};
-  Group* group = settled_locked(key);
-  Member* member = group == nullptr ? nullptr : member_locked(*group, member_id);
+  Group* group = nullptr;
+  Member* member = touched_locked(key, member_id, &group);
   if (member == nullptr) return Status(Errc::kUnknownMember, unknown_member(group_name, member_id));
   Member& m = *member;
-  m.deadline = clock_.steady_now() + m.session;
-  m.last_seen_ms = clock_.now_ms();
   for (int32_t p : partitions) {
     if (holds(m.owned, topic, p)) continue;
     if (unowned != nullptr) *unowned = p;

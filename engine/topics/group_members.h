@@ -124,7 +124,9 @@ class GroupMembers {
 
   // The group after settle_locked(), or nullptr when unknown.
   Group* settled_locked(const GroupKey& key);
-  static Member* member_locked(Group& group, const std::string& member_id);
+  // The member in its settled group (`*group`), its session refreshed: any call naming a
+  // member keeps it alive. nullptr when the group or the member is unknown.
+  Member* touched_locked(const GroupKey& key, const std::string& member_id, Group** group);
   // Expiry, partition counts, forced releases and grants for one group, as of now.
   void settle_locked(const GroupKey& key, Group& group);
   void rebalance_locked(const GroupKey& key, Group& group);

@@ -17,6 +17,12 @@ from botocore.credentials import Credentials
 REGION = "us-east-1"
 
 
+def eq(actual, expected, what=""):
+    """The topics suites' assertion: names what differed, with both values."""
+    if actual != expected:
+        raise AssertionError("%s: expected %r, got %r" % (what, expected, actual))
+
+
 class TopicsClient:
     def __init__(self, endpoint, access_key="test", secret_key="test"):
         self.endpoint = endpoint.rstrip("/")

@@ -21,14 +21,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kafka_batch  # noqa: E402
 from spoold_process import run_suite  # noqa: E402
-from topics_client import TopicsClient  # noqa: E402
+from topics_client import TopicsClient, eq  # noqa: E402
 
 BATCH = "application/vnd.spool.kafka-batch"
-
-
-def eq(actual, expected, what=""):
-    if actual != expected:
-        raise AssertionError("%s: expected %r, got %r" % (what, expected, actual))
 
 
 def now_ms():

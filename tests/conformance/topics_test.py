@@ -21,14 +21,9 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from spoold_process import run_suite  # noqa: E402
-from topics_client import TopicsClient, kafka_partition  # noqa: E402
+from topics_client import TopicsClient, kafka_partition, eq  # noqa: E402
 
 ACCOUNT = "000000000000"
-
-
-def eq(actual, expected, what=""):
-    if actual != expected:
-        raise AssertionError("%s: expected %r, got %r" % (what, expected, actual))
 
 
 class Suite:
