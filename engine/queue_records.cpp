@@ -1,5 +1,7 @@
 #include "engine/queue_records.h"
 
+#include <algorithm>
+
 #include "storage/coding.h"
 
 
@@ -18,9 +20,9 @@ void put_bytes32(std::string* out, std::string_view s) {
   out->append(s);
 }
 void put_raw(std::string* out, std::string_view s, size_t width) {
-  std::string fixed(s.substr(0, width));
-  fixed.resize(width, '\0');
-  out->append(fixed);
+  const size_t n = std::min(s.size(), width);
+  out->append(s.data(), n);
+  out->append(width - n, '\0');
 }
 
 // Bounds-checked reader over a payload; after the first short read every call fails.
@@ -66,6 +68,19 @@ bool plausible(uint32_t n, std::string_view payload, size_t item_size) {
 }
 
 }  // namespace
+
+std::string message_id_text(std::string_view raw) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(36, '-');
+  size_t at = 0;
+  for (size_t i = 0; i < raw.size() && i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // past a dash
+    const auto b = static_cast<uint8_t>(raw[i]);
+    out[at++] = kHex[b >> 4];
+    out[at++] = kHex[b & 0xF];
+  }
+  return out;
+}
 
 std::string encode_enqueue(const EnqueueRecord& r) {
   std::string out;
@@ -121,7 +136,7 @@ Result<EnqueueRecord> decode_enqueue(std::string_view payload) {
   r.receive_count = in.u32();
   r.origin_queue_id = in.u64();
   r.md5_body = std::string(in.raw(16));
-  r.md5_attributes = std::string(in.raw(16));
+  const std::string_view md5_attributes = in.raw(16);  // kept only with attributes
   r.group_id = std::string(in.bytes16());
   r.dedupe_id = std::string(in.bytes16());
   r.trace_header = std::string(in.bytes16());
@@ -136,7 +151,7 @@ Result<EnqueueRecord> decode_enqueue(std::string_view payload) {
   }
   r.body = std::string(in.bytes32());
   if (!in.ok() || !in.at_end()) return corrupt("ENQUEUE");
-  if (r.attributes.empty()) r.md5_attributes.clear();
+  if (!r.attributes.empty()) r.md5_attributes = std::string(md5_attributes);
   return r;
 }
 

@@ -45,7 +45,7 @@ inline constexpr uint8_t kQueueDrop = 0x08;
 
 struct EnqueueRecord {
   uint64_t queue_id = 0;
-  std::string message_id;   // 16 raw bytes (a UUID)
+  std::string message_id;   // 16 raw bytes (a UUID); message_id_text() spells it
   int64_t sent_ms = 0;
   int64_t visible_at_ms = 0;
   int64_t first_receive_ms = 0;  // 0: never received
@@ -72,6 +72,9 @@ struct VisibilityItem {
   uint64_t seq = 0;
   int64_t visible_at_ms = 0;
 };
+
+// A MessageId as clients see it: the 16 raw bytes as 8-4-4-4-12 lower-case hex digits.
+std::string message_id_text(std::string_view raw);
 
 std::string encode_enqueue(const EnqueueRecord& r);
 std::string encode_receive(uint64_t queue_id, const std::vector<ReceiveItem>& items);

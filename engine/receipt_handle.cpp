@@ -1,12 +1,9 @@
 #include "engine/receipt_handle.h"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
-#include <memory>
+#include <array>
 
-#include "common/check.h"
 #include "storage/coding.h"
 
 namespace spool {
@@ -17,13 +14,26 @@ using namespace coding;
 constexpr uint8_t kVersion = 1;
 constexpr size_t kFieldBytes = 1 + 8 + 8 + 4;
 constexpr size_t kMacBytes = 12;
+constexpr size_t kRawBytes = kFieldBytes + kMacBytes;   // 33
+constexpr size_t kTextBytes = (kRawBytes * 8 + 5) / 6;  // 44 characters, no padding
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-std::string base64url(std::string_view bytes) {
+using Raw = std::array<uint8_t, kRawBytes>;
+
+// The value of each base64url character, -1 for any other byte.
+constexpr std::array<int8_t, 256> kValues = [] {
+  std::array<int8_t, 256> v{};
+  for (auto& x : v) x = -1;
+  for (int i = 0; i < 64; ++i) v[static_cast<uint8_t>(kAlphabet[i])] = static_cast<int8_t>(i);
+  return v;
+}();
+
+std::string base64url(const Raw& raw) {
   std::string out;
+  out.reserve(kTextBytes);
   uint32_t acc = 0;
   int bits = 0;
-  for (unsigned char c : bytes) {
+  for (uint8_t c : raw) {
     acc = (acc << 8) | c;
     bits += 8;
     while (bits >= 6) {
@@ -35,53 +45,27 @@ std::string base64url(std::string_view bytes) {
   return out;
 }
 
-bool unbase64url(std::string_view text, std::string* out) {
+// The 33 bytes of a 44-character handle (264 bits: no spare bits, so one spelling per
+// handle), or false.
+bool unbase64url(std::string_view text, Raw* raw) {
+  if (text.size() != kTextBytes) return false;
   uint32_t acc = 0;
   int bits = 0;
-  out->clear();
+  size_t n = 0;
   for (char c : text) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '-') v = 62;
-    else if (c == '_') v = 63;
-    else return false;
+    const int v = kValues[static_cast<uint8_t>(c)];
+    if (v < 0) return false;
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out->push_back(static_cast<char>((acc >> bits) & 0xff));
+      (*raw)[n++] = static_cast<uint8_t>((acc >> bits) & 0xff);
     }
   }
-  return true;
+  return n == kRawBytes;
 }
 
-// The per-thread HMAC-SHA256 context. Its digest is set once: passing it again at every
-// EVP_MAC_init makes OpenSSL 3 fetch SHA-256 anew (11% of a receive+delete profile).
-EVP_MAC_CTX* hmac_context() {
-  static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  thread_local std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx = [] {
-    std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> made(hmac ? EVP_MAC_CTX_new(hmac) : nullptr,
-                                                                 &EVP_MAC_CTX_free);
-    char digest_name[] = "SHA256";
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-                           OSSL_PARAM_construct_end()};
-    SPOOL_CHECK(made && EVP_MAC_CTX_set_params(made.get(), params) == 1);
-    return made;
-  }();
-  return ctx.get();
-}
-
-std::string mac(std::string_view key, std::string_view fields) {
-  EVP_MAC_CTX* ctx = hmac_context();
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  size_t len = 0;
-  SPOOL_CHECK(EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), nullptr) == 1 &&
-              EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(fields.data()), fields.size()) == 1 &&
-              EVP_MAC_final(ctx, digest, &len, sizeof digest) == 1 && len >= kMacBytes);
-  return std::string(reinterpret_cast<char*>(digest), kMacBytes);
-}
+std::string_view fields_of(const Raw& raw) { return {reinterpret_cast<const char*>(raw.data()), kFieldBytes}; }
 
 Status invalid() {
   return Status(Errc::kReceiptHandleInvalid, "The input receipt handle is invalid.");
@@ -89,31 +73,37 @@ Status invalid() {
 
 }  // namespace
 
-std::string encode_receipt_handle(const ReceiptHandle& handle, std::string_view shard_key) {
-  std::string fields;
-  fields.push_back(static_cast<char>(kVersion));
-  put_fixed64(&fields, handle.queue_id);
-  put_fixed64(&fields, handle.seq);
-  put_fixed32(&fields, handle.receive_count);
-  return base64url(fields + mac(shard_key, fields));
+std::string encode_receipt_handle(const ReceiptHandle& handle, const HmacSha256& shard_key) {
+  Raw raw;
+  raw[0] = kVersion;
+  encode_fixed64(raw.data() + 1, handle.queue_id);
+  encode_fixed64(raw.data() + 9, handle.seq);
+  encode_fixed32(raw.data() + 17, handle.receive_count);
+  const HmacSha256::Mac mac = shard_key(fields_of(raw));
+  std::copy(mac.begin(), mac.begin() + kMacBytes, raw.begin() + kFieldBytes);
+  return base64url(raw);
 }
+
+namespace {
+
+Result<ReceiptHandle> read_fields(std::string_view text, Raw* raw) {
+  if (!unbase64url(text, raw) || (*raw)[0] != kVersion) return invalid();
+  return ReceiptHandle{decode_fixed64(raw->data() + 1), decode_fixed64(raw->data() + 9),
+                       decode_fixed32(raw->data() + 17)};
+}
+
+}  // namespace
 
 Result<ReceiptHandle> peek_receipt_handle(std::string_view text) {
-  std::string raw;
-  if (text.size() > 64 || !unbase64url(text, &raw) || raw.size() != kFieldBytes + kMacBytes ||
-      static_cast<uint8_t>(raw[0]) != kVersion) {
-    return invalid();
-  }
-  const auto* p = reinterpret_cast<const uint8_t*>(raw.data());
-  return ReceiptHandle{decode_fixed64(p + 1), decode_fixed64(p + 9), decode_fixed32(p + 17)};
+  Raw raw;
+  return read_fields(text, &raw);
 }
 
-Result<ReceiptHandle> decode_receipt_handle(std::string_view text, std::string_view shard_key) {
-  auto handle = peek_receipt_handle(text);
+Result<ReceiptHandle> decode_receipt_handle(std::string_view text, const HmacSha256& shard_key) {
+  Raw raw;
+  auto handle = read_fields(text, &raw);
   if (!handle) return handle;
-  std::string raw;
-  unbase64url(text, &raw);
-  std::string expected = mac(shard_key, std::string_view(raw).substr(0, kFieldBytes));
+  const HmacSha256::Mac expected = shard_key(fields_of(raw));
   if (CRYPTO_memcmp(expected.data(), raw.data() + kFieldBytes, kMacBytes) != 0) return invalid();
   return handle;
 }

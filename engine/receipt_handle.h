@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/hmac_sha256.h"
 #include "common/status.h"
 
 namespace spool {
@@ -26,12 +27,13 @@ struct ReceiptHandle {
   uint32_t receive_count = 0;
 };
 
-std::string encode_receipt_handle(const ReceiptHandle& handle, std::string_view shard_key);
+// `shard_key` is the shard's secret, keyed once (HmacSha256) since every handle uses it.
+std::string encode_receipt_handle(const ReceiptHandle& handle, const HmacSha256& shard_key);
 
 // Reads the fields without checking the MAC (to find the queue's shard).
 Result<ReceiptHandle> peek_receipt_handle(std::string_view text);
 
 // Full check. kReceiptHandleInvalid for anything malformed or forged.
-Result<ReceiptHandle> decode_receipt_handle(std::string_view text, std::string_view shard_key);
+Result<ReceiptHandle> decode_receipt_handle(std::string_view text, const HmacSha256& shard_key);
 
 }  // namespace spool

@@ -25,7 +25,7 @@ Status queue_gone() { return Status(Errc::kQueueNotFound, "The specified queue d
 }  // namespace
 
 Shard::Shard(ShardOptions options, std::unique_ptr<SegmentLog> log)
-    : options_(std::move(options)), clock_(*options_.clock), log_(std::move(log)) {}
+    : options_(std::move(options)), receipt_key_(options_.key), clock_(*options_.clock), log_(std::move(log)) {}
 
 Result<std::unique_ptr<Shard>> Shard::open(ShardOptions options,
                                            const std::map<uint64_t, ShardQueueSettings>& queues) {
@@ -36,6 +36,7 @@ Result<std::unique_ptr<Shard>> Shard::open(ShardOptions options,
 
   SegmentLogOptions log_options;
   log_options.dir = options.dir;
+  log_options.thread_tag = std::to_string(options.shard_id);
   log_options.fsync = options.fsync;
   log_options.repair = options.repair;
   log_options.segment_bytes = options.segment_bytes;
@@ -289,7 +290,7 @@ void Shard::delete_messages(uint64_t queue_id, std::vector<std::string> receipt_
     std::vector<uint64_t> seqs;
     auto dead = std::make_shared<std::vector<FramePosition>>();
     for (size_t i = 0; i < handles.size(); ++i) {
-      auto handle = decode_receipt_handle(handles[i], options_.key);
+      auto handle = decode_receipt_handle(handles[i], receipt_key_);
       if (!handle || handle->queue_id != queue_id) {
         (*statuses)[i] = Status(Errc::kReceiptHandleInvalid,
                                 "The input receipt handle \"" + handles[i] + "\" is not a valid receipt handle.");
@@ -339,7 +340,7 @@ void Shard::change_visibility(uint64_t queue_id, std::vector<VisibilityChange> c
     std::vector<VisibilityItem> items;
     for (size_t i = 0; i < changes.size(); ++i) {
       const VisibilityChange& c = changes[i];
-      auto handle = decode_receipt_handle(c.receipt_handle, options_.key);
+      auto handle = decode_receipt_handle(c.receipt_handle, receipt_key_);
       if (!handle || handle->queue_id != queue_id) {
         (*statuses)[i] = Status(Errc::kReceiptHandleInvalid,
                                 "The input receipt handle \"" + c.receipt_handle + "\" is not a valid receipt handle.");

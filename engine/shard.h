@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/hmac_sha256.h"
 #include "common/status.h"
 #include "engine/dedupe_window.h"
 #include "engine/engine_metrics.h"
@@ -214,6 +215,7 @@ class Shard {
   void publish_gauges();
 
   ShardOptions options_;
+  const HmacSha256 receipt_key_;  // options_.key, keyed once
   const Clock& clock_;
   std::unique_ptr<SegmentLog> log_;
   std::map<uint64_t, std::unique_ptr<Queue>> queues_;  // executor only

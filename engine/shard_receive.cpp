@@ -92,7 +92,7 @@ void Shard::deliver(Queue& q, const ReceiveOptions& options, Delivery done) {
   for (const PickedMessage& p : picked) {
     items.push_back(ReceiveItem{p.seq, p.state.receive_count, p.state.visible_at_ms, p.state.first_receive_ms()});
     DeliveredMessage d;
-    d.receipt_handle = encode_receipt_handle({q.state.queue_id(), p.seq, p.state.receive_count}, options_.key);
+    d.receipt_handle = encode_receipt_handle({q.state.queue_id(), p.seq, p.state.receive_count}, receipt_key_);
     d.receive_count = p.state.receive_count;
     d.first_receive_ms = p.state.first_receive_ms();
     d.seq = p.seq;
@@ -131,7 +131,7 @@ bool Shard::redeliver_attempt(Queue& q, const ReceiveOptions& options, Delivery&
   for (const auto& [seq, count] : it->second.messages) {
     const StoredMessage* m = q.state.find(seq);
     DeliveredMessage d;
-    d.receipt_handle = encode_receipt_handle({q.state.queue_id(), seq, count}, options_.key);
+    d.receipt_handle = encode_receipt_handle({q.state.queue_id(), seq, count}, receipt_key_);
     d.receive_count = count;
     d.first_receive_ms = m->first_receive_ms();
     d.seq = seq;
@@ -158,8 +158,9 @@ void Shard::answer_after(uint8_t type, std::string payload, std::vector<Delivere
       return;
     }
     std::vector<DeliveredMessage> out;
-    for (size_t i = 0; i < state->second.size(); ++i) {
-      auto frame = log_->read(state->second[i]);
+    std::vector<Result<LogRecord>> frames = log_->read_many(state->second);
+    for (size_t i = 0; i < frames.size(); ++i) {
+      auto& frame = frames[i];
       if (!frame) continue;  // deleted (and collected) meanwhile through an older handle
       auto record = decode_enqueue(frame->payload);
       if (!record) {

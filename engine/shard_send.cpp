@@ -18,12 +18,6 @@
 namespace spool {
 namespace {
 
-std::string uuid_text(std::string_view raw) {
-  std::string hex = hex_encode(raw);
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
-         hex.substr(20, 12);
-}
-
 std::string new_message_id() {
   std::string b = random_bytes(16);
   b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
@@ -47,9 +41,15 @@ struct Shard::SendBatch {
     Status outcome;          // written by the log's completion thread
   };
 
+  // Every result is written before the answer when the queue exists; the placeholder has
+  // no message so that filling it costs no allocation per message (see queue_missing).
   SendBatch(size_t n, std::function<void(std::vector<Result<SentMessage>>)> d)
-      : results(n, Result<SentMessage>(queue_gone())), done(std::move(d)) {
+      : results(n, Result<SentMessage>(Status(Errc::kQueueNotFound, std::string()))), done(std::move(d)) {
     frames.reserve(n);  // completions index into it while it fills: no reallocation
+  }
+  void queue_missing() {
+    for (auto& r : results) r = queue_gone();
+    answer_one();
   }
   void answer_one() {
     if (--answers_pending == 0) done(std::move(results));
@@ -71,7 +71,7 @@ void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
     auto batch = std::make_shared<SendBatch>(messages.size(), std::move(done));
     Queue* q = find(queue_id);
     if (q == nullptr || messages.empty()) {
-      batch->answer_one();
+      batch->queue_missing();
       return;
     }
     int64_t now = clock_.now_ms();
@@ -83,7 +83,7 @@ void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
         if (DedupeWindow::Entry* e = q->dedupe.find(key, now)) {
           // Accepted, not enqueued: the answer names the original message.
           EngineMetrics::count(q->series->deduplicated, 1);
-          SentMessage original{uuid_text(e->message_id), e->seq};
+          SentMessage original{message_id_text(e->message_id), e->seq};
           if (e->durable) {
             batch->results[i] = original;
             continue;
@@ -123,7 +123,7 @@ void Shard::enqueue_moved(uint64_t queue_id, EnqueueRecord record,
         1, [done = std::move(done)](std::vector<Result<SentMessage>> r) { done(std::move(r.front())); });
     Queue* q = find(queue_id);
     if (q == nullptr) {
-      batch->answer_one();
+      batch->queue_missing();
       return;
     }
     record.queue_id = queue_id;
@@ -141,7 +141,7 @@ void Shard::append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, si
   size_t k = batch->frames.size();
   SendBatch::Frame& f = batch->frames.emplace_back();
   f.index = index;
-  f.id = uuid_text(r.message_id);
+  f.id = message_id_text(r.message_id);
   f.group = r.group_id;
   f.stored = StoredMessage::make(FramePosition{}, r.sent_ms, r.visible_at_ms, 0, 0);
   batch->unsettled.fetch_add(1);

@@ -1,9 +1,13 @@
 #include "storage/completion_queue.h"
 
+#include <pthread.h>
+
 namespace spool {
 
-CompletionQueue::CompletionQueue(std::function<void(uint64_t)> after_batch)
-    : after_batch_(std::move(after_batch)), thread_([this] { run(); }) {}
+CompletionQueue::CompletionQueue(std::function<void(uint64_t)> after_batch, const std::string& name)
+    : after_batch_(std::move(after_batch)), thread_([this] { run(); }) {
+  pthread_setname_np(thread_.native_handle(), name.substr(0, 15).c_str());
+}
 
 CompletionQueue::~CompletionQueue() {
   {

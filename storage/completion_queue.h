@@ -13,6 +13,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -26,7 +27,8 @@ class CompletionQueue {
 
   // `after_batch(upto)` runs on the queue's thread after each batch with that batch's
   // `upto` (see post).
-  explicit CompletionQueue(std::function<void(uint64_t upto)> after_batch);
+  // `name` names the thread (at most 15 characters show).
+  CompletionQueue(std::function<void(uint64_t upto)> after_batch, const std::string& name = "done");
   ~CompletionQueue();
   CompletionQueue(const CompletionQueue&) = delete;
   CompletionQueue& operator=(const CompletionQueue&) = delete;

@@ -1,5 +1,7 @@
 #include "storage/segment_log.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstring>
 #include <future>
@@ -57,9 +59,11 @@ Result<std::unique_ptr<SegmentLog>> SegmentLog::open(SegmentLogOptions options,
 
   std::unique_ptr<SegmentLog> log(new SegmentLog(std::move(options)));
   if (Status s = log->adopt(std::move(*recovered)); !s.ok()) return s;
+  const std::string tag = log->options_.thread_tag.empty() ? "log" : log->options_.thread_tag;
   log->completions_ = std::make_unique<CompletionQueue>(
-      [raw = log.get()](uint64_t upto) { raw->completions_ran(upto); });
+      [raw = log.get()](uint64_t upto) { raw->completions_ran(upto); }, "done-" + tag);
   log->sync_thread_ = std::thread([raw = log.get()] { raw->sync_loop(); });
+  pthread_setname_np(log->sync_thread_.native_handle(), ("sync-" + tag).substr(0, 15).c_str());
   return log;
 }
 
@@ -372,6 +376,84 @@ Result<LogRecord> SegmentLog::read(FramePosition pos) const {
   }
   LogRecord record{header.seq, header.type, header.flags, buf.substr(kFrameHeaderSize), pos};
   return record;
+}
+
+namespace {
+
+// The frame at `pos` of `seg` out of `bytes`, which hold it whole; the CRC is checked.
+Result<LogRecord> frame_from(const uint8_t* bytes, FramePosition pos, const Segment& seg) {
+  auto header = log_format::decode_frame_header(bytes);
+  if (header.length + kFrameHeaderSize != pos.length || !log_format::frame_crc_matches(header, bytes)) {
+    return Status(Errc::kCorruption, "frame at " + file_names::segment_file_name(seg.base) + " offset " +
+                                         std::to_string(pos.offset) + " fails its checks");
+  }
+  return LogRecord{header.seq, header.type, header.flags,
+                   std::string(reinterpret_cast<const char*>(bytes) + kFrameHeaderSize, header.length), pos};
+}
+
+}  // namespace
+
+std::vector<Result<LogRecord>> SegmentLog::read_many(const std::vector<FramePosition>& positions) const {
+  constexpr uint64_t kMaxGap = 4096;
+  constexpr uint64_t kMaxRun = 1 << 20;
+  std::vector<Result<LogRecord>> out;
+  out.reserve(positions.size());
+  std::string buf;
+  size_t i = 0;
+  while (i < positions.size()) {
+    const FramePosition first = positions[i];
+    std::shared_ptr<Segment> seg;
+    {
+      std::lock_guard lock(mu_);
+      seg = find_locked(first.segment);
+    }
+    if (!seg) {
+      out.push_back(read(first));
+      ++i;
+      continue;
+    }
+    // The run: following positions of the same segment, ascending, close together, each
+    // a sane and durable frame (anything else is left to read(), which says what is wrong).
+    const uint64_t durable = seg->durable_size.load(std::memory_order_acquire);
+    auto readable = [&](const FramePosition& p) {
+      return p.length >= kFrameHeaderSize && p.length <= kFrameHeaderSize + log_format::kMaxPayloadSize &&
+             uint64_t{p.offset} + p.length <= durable;
+    };
+    if (!readable(first)) {
+      out.push_back(read(first));
+      ++i;
+      continue;
+    }
+    size_t end = i + 1;
+    uint64_t run_end = uint64_t{first.offset} + first.length;
+    while (end < positions.size()) {
+      const FramePosition& p = positions[end];
+      if (p.segment != first.segment || p.offset < run_end || p.offset - run_end > kMaxGap ||
+          uint64_t{p.offset} + p.length - first.offset > kMaxRun || !readable(p)) {
+        break;
+      }
+      run_end = uint64_t{p.offset} + p.length;
+      ++end;
+    }
+    if (end == i + 1) {
+      out.push_back(read(first));
+      ++i;
+      continue;
+    }
+    buf.resize(run_end - first.offset);
+    auto got = seg->file->read_at(buf.data(), buf.size(), first.offset);
+    for (; i < end; ++i) {
+      if (!got) {
+        out.push_back(got.error());
+      } else if (*got != buf.size()) {
+        out.push_back(Status(Errc::kCorruption, "short read of " + file_names::segment_file_name(seg->base)));
+      } else {
+        const FramePosition& p = positions[i];
+        out.push_back(frame_from(reinterpret_cast<const uint8_t*>(buf.data()) + (p.offset - first.offset), p, *seg));
+      }
+    }
+  }
+  return out;
 }
 
 Status SegmentLog::scan_segment(SegmentOrdinal ordinal,

@@ -225,6 +225,7 @@ void SegmentLog::finish_round(Round& round, const std::vector<std::shared_ptr<Se
   if (options_.on_round) options_.on_round(frames);
   pending_bytes_ -= round.bytes;
   std::vector<Completion> done;
+  done.reserve(waiters_.size());
   while (!waiters_.empty() && waiters_.front().seq <= round.last_seq) {
     done.push_back(std::move(waiters_.front().done));
     waiters_.pop_front();

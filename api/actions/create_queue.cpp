@@ -14,7 +14,7 @@ void create_queue_action(const ActionContext& ctx, const Json& request, ActionDo
     if (!queue) return done(queue.error());
     Json out = Json::object();
     out.set("QueueUrl", Json::string(url_base + "/" + (*queue)->account_id + "/" + (*queue)->name));
-    done(out);
+    done(std::move(out));
   });
 }
 

@@ -28,11 +28,12 @@ void delete_message_batch_action(const ActionContext& ctx, const Json& request, 
       failed.push(failed_entry(id, handle.error()));
       continue;
     }
-    ids.push_back(id);
-    handles.push_back(*handle);
+    ids.push_back(std::move(id));
+    handles.push_back(std::move(*handle));
   }
   ctx.engine.shard_of(**queue).delete_messages(
-      (*queue)->queue_id, handles, [ids, failed, done](std::vector<Status> statuses) mutable {
+      (*queue)->queue_id, std::move(handles),
+      [ids = std::move(ids), failed = std::move(failed), done](std::vector<Status> statuses) mutable {
         done(id_only_batch_result(ids, statuses, std::move(failed)));
       });
 }

@@ -11,7 +11,7 @@ void get_queue_url_action(const ActionContext& ctx, const Json& request, ActionD
   if (!queue) return done(queue.error());
   Json out = Json::object();
   out.set("QueueUrl", Json::string(queue_url_of(ctx, **queue)));
-  done(out);
+  done(std::move(out));
 }
 
 }  // namespace spool

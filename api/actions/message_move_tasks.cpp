@@ -57,7 +57,7 @@ void start_message_move_task_action(const ActionContext& ctx, const Json& reques
     if (!handle) return done(handle.error());
     Json out = Json::object();
     out.set("TaskHandle", Json::string(*handle));
-    done(out);
+    done(std::move(out));
   });
 }
 
@@ -96,7 +96,7 @@ void list_message_move_tasks_action(const ActionContext& ctx, const Json& reques
                 }
                 Json out = Json::object();
                 out.set("Results", std::move(results));
-                done(out);
+                done(std::move(out));
               });
 }
 
@@ -109,7 +109,7 @@ void cancel_message_move_task_action(const ActionContext& ctx, const Json& reque
     if (!moved) return done(moved.error());
     Json out = Json::object();
     out.set("ApproximateNumberOfMessagesMoved", Json::number(*moved));
-    done(out);
+    done(std::move(out));
   });
 }
 

@@ -30,16 +30,15 @@ bool attribute_selected(const std::vector<std::string>& filters, const std::stri
   return false;
 }
 
-Json render(const ActionContext& ctx, bool fifo, const DeliveredMessage& m,
-            const std::vector<std::string>& system_names, const std::vector<std::string>& attribute_filters) {
-  const EnqueueRecord& r = m.record;
+// Takes the body and receipt handle out of `m` rather than copying them.
+Json render(const ActionContext& ctx, bool fifo, DeliveredMessage& m, const std::vector<std::string>& system_names,
+            const std::vector<std::string>& attribute_filters) {
+  EnqueueRecord& r = m.record;
   Json out = Json::object();
-  std::string id = hex_encode(r.message_id);
-  out.set("MessageId", Json::string(id.substr(0, 8) + "-" + id.substr(8, 4) + "-" + id.substr(12, 4) + "-" +
-                                    id.substr(16, 4) + "-" + id.substr(20, 12)));
-  out.set("ReceiptHandle", Json::string(m.receipt_handle));
+  out.set("MessageId", Json::string(message_id_text(r.message_id)));
+  out.set("ReceiptHandle", Json::string(std::move(m.receipt_handle)));
   out.set("MD5OfBody", Json::string(hex_encode(r.md5_body)));
-  out.set("Body", Json::string(r.body));
+  out.set("Body", Json::string(std::move(r.body)));
   Json attributes = Json::object();
   for (std::string_view name : kSystemAttributes) {
     if (!wanted(system_names, name)) continue;
@@ -124,10 +123,10 @@ void receive_message_action(const ActionContext& ctx, const Json& request, Actio
         Json out = Json::object();
         if (!delivered->empty()) {
           Json messages = Json::array();
-          for (const DeliveredMessage& m : *delivered) messages.push(render(ctx, fifo, m, system_names, filters));
+          for (DeliveredMessage& m : *delivered) messages.push(render(ctx, fifo, m, system_names, filters));
           out.set("Messages", std::move(messages));
         }
-        done(out);
+        done(std::move(out));
       });
 }
 

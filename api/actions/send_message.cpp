@@ -23,7 +23,7 @@ void send_message_action(const ActionContext& ctx, const Json& request, ActionDo
                                       if (!sent.front()) return done(sent.front().error());
                                       out.set("MessageId", Json::string(sent.front()->message_id));
                                       if (fifo) out.set("SequenceNumber", Json::string(sequence_number(sent.front()->seq)));
-                                      done(out);
+                                      done(std::move(out));
                                     });
 }
 

@@ -52,7 +52,7 @@ void send_message_batch_action(const ActionContext& ctx, const Json& request, Ac
     Json out = Json::object();
     out.set("Successful", std::move(successful));
     out.set("Failed", std::move(failed));
-    done(out);
+    done(std::move(out));
   };
   if (messages.empty()) return finish(Json::array(), std::move(failed));
   const bool fifo = (*queue)->is_fifo;

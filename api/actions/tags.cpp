@@ -36,7 +36,7 @@ void list_queue_tags_action(const ActionContext& ctx, const Json& request, Actio
     for (const auto& [key, value] : (*queue)->tags) tags.set(key, Json::string(value));
     out.set("Tags", std::move(tags));
   }
-  done(out);
+  done(std::move(out));
 }
 
 }  // namespace spool

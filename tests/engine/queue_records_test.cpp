@@ -32,6 +32,11 @@ TEST(QueueRecords, DeleteRecordGoldenBytes) {
             "2b00000000000000");
 }
 
+TEST(QueueRecords, MessageIdTextIsTheUuidSpelling) {
+  const std::string raw("\x12\x34\x56\x78\x9a\xbc\x4d\xef\x80\x11\x22\x33\x44\x55\x66\xff", 16);
+  EXPECT_EQ(message_id_text(raw), "12345678-9abc-4def-8011-2233445566ff");
+}
+
 TEST(QueueRecords, EnqueueRoundTrips) {
   EnqueueRecord r = sample();
   auto back = decode_enqueue(encode_enqueue(r));

@@ -5,7 +5,7 @@
 namespace spool {
 namespace {
 
-const std::string kKey(32, 'k');
+const HmacSha256 kKey(std::string(32, 'k'));
 
 TEST(ReceiptHandle, RoundTripsUnderTheSameKey) {
   std::string text = encode_receipt_handle({7, 123456789, 3}, kKey);
@@ -27,11 +27,14 @@ TEST(ReceiptHandle, EachReceiveGetsANewHandle) {
 
 TEST(ReceiptHandle, RejectsForgeriesAndGarbage) {
   std::string text = encode_receipt_handle({7, 1, 1}, kKey);
-  EXPECT_EQ(decode_receipt_handle(text, std::string(32, 'x')).status().code(), Errc::kReceiptHandleInvalid);
+  EXPECT_EQ(decode_receipt_handle(text, HmacSha256(std::string(32, 'x'))).status().code(), Errc::kReceiptHandleInvalid);
   std::string flipped = text;
   flipped[5] = flipped[5] == 'A' ? 'B' : 'A';
   EXPECT_FALSE(decode_receipt_handle(flipped, kKey));
-  for (const char* bad : {"", "abc", "!!!!", "AQEAAAAAAAAAAQAAAAAAAAABAAAAH7vjiBWldhcxMBuSAAAA"}) {
+  ASSERT_EQ(text.size(), 44u);
+  for (std::string bad : {std::string(), std::string("abc"), std::string("!!!!"),
+                          std::string("AQEAAAAAAAAAAQAAAAAAAAABAAAAH7vjiBWldhcxMBuSAAAA"), text + "A",
+                          text.substr(0, 43), text.substr(0, 43) + "="}) {
     EXPECT_EQ(decode_receipt_handle(bad, kKey).status().code(), Errc::kReceiptHandleInvalid) << bad;
   }
 }

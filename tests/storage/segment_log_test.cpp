@@ -51,6 +51,48 @@ TEST(SegmentLog, AppendReturnsSeqAndPositionAndReadsBack) {
   }
 }
 
+TEST(SegmentLog, ReadManyMatchesReadAcrossRunsGapsAndSegments) {
+  TempDir dir;
+  auto log = open_ok(small_options(dir.path()));  // 16 KiB segments: 60 frames span several
+  ASSERT_TRUE(log);
+  std::vector<AppendedFrame> frames;
+  for (uint64_t i = 0; i < 60; ++i) {
+    auto placed = log->append_and_wait(0x01, payload_for(i, 300 + i * 7));
+    ASSERT_TRUE(placed.has_value()) << placed.error().to_string();
+    frames.push_back(*placed);
+  }
+  ASSERT_NE(frames.front().position.segment, frames.back().position.segment);
+  // Adjacent runs, skipped frames (gaps), a step back, a repeat and segment changes.
+  std::vector<size_t> picks = {0, 1, 2, 3, 5, 8, 9, 30, 31, 32, 4, 4, 59, 58, 45, 46};
+  std::vector<FramePosition> positions;
+  for (size_t k : picks) positions.push_back(frames[k].position);
+  auto got = log->read_many(positions);
+  ASSERT_EQ(got.size(), picks.size());
+  for (size_t j = 0; j < picks.size(); ++j) {
+    ASSERT_TRUE(got[j].has_value()) << j << ": " << got[j].error().to_string();
+    EXPECT_EQ(got[j]->seq, frames[picks[j]].seq);
+    EXPECT_EQ(got[j]->payload, payload_for(picks[j], 300 + picks[j] * 7));
+    EXPECT_EQ(got[j]->position, frames[picks[j]].position);
+  }
+  // A position past the durable end fails alone; its neighbours still read.
+  FramePosition beyond = frames[59].position;
+  beyond.offset += beyond.length;
+  auto mixed = log->read_many({frames[58].position, frames[59].position, beyond});
+  ASSERT_EQ(mixed.size(), 3u);
+  EXPECT_TRUE(mixed[0].has_value());
+  EXPECT_TRUE(mixed[1].has_value());
+  ASSERT_FALSE(mixed[2].has_value());
+  EXPECT_EQ(mixed[2].error().code(), Errc::kUnavailable);
+  // A length that does not match the frame is corruption, for that frame only.
+  FramePosition wrong = frames[10].position;
+  wrong.length += 1;
+  auto bad = log->read_many({frames[9].position, wrong});
+  ASSERT_EQ(bad.size(), 2u);
+  EXPECT_TRUE(bad[0].has_value());
+  ASSERT_FALSE(bad[1].has_value());
+  EXPECT_EQ(bad[1].error().code(), Errc::kCorruption);
+}
+
 TEST(SegmentLog, RejectsReservedTypesAndHugePayloads) {
   TempDir dir;
   auto log = open_ok(small_options(dir.path()));
