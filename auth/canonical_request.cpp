@@ -1,9 +1,12 @@
+// The low-level SHA256_* functions are deprecated in OpenSSL 3 but still built; see sha256().
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include "auth/canonical_request.h"
 
 #include <algorithm>
 #include <memory>
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "common/check.h"
 
@@ -53,48 +56,26 @@ std::string remove_dot_segments(std::string_view path) {
   return result;
 }
 
-// OpenSSL 3's one-shot HMAC() and EVP_Digest(EVP_sha256()) fetch the algorithm and
-// allocate a context on every call, ~2 us each: most of a verification. So SHA-256 runs
-// on a context reused per thread with the algorithm fetched once, and HMAC (RFC 2104) is
-// built on it; the published vectors in tests/auth/sigv4_test.cpp pin both.
+// OpenSSL 3's one-shot HMAC() and EVP digests fetch the algorithm or allocate a context on
+// every call, ~2 us each: most of a verification. SHA-256 runs on the low-level SHA256_*
+// functions (a plain struct on the stack) and HMAC on common/hmac_sha256.h; the published
+// vectors in tests/auth/sigv4_test.cpp pin both.
 using Digest = std::array<unsigned char, 32>;
 
-const EVP_MD* sha256_algorithm() {
-  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  SPOOL_CHECK(md != nullptr);
-  return md;
-}
-
-Digest sha256(std::string_view first, std::string_view second = {}) {
-  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+Digest sha256(std::string_view data) {
   Digest out{};
-  unsigned int size = 0;
-  bool ok = ctx && EVP_DigestInit_ex2(ctx.get(), sha256_algorithm(), nullptr) == 1 &&
-            EVP_DigestUpdate(ctx.get(), first.data(), first.size()) == 1 &&
-            EVP_DigestUpdate(ctx.get(), second.data(), second.size()) == 1 &&
-            EVP_DigestFinal_ex(ctx.get(), out.data(), &size) == 1;
-  SPOOL_CHECK(ok && size == out.size());
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(out.data(), &ctx);
   return out;
 }
 
-std::string_view bytes(const unsigned char* data, size_t size) {
-  return {reinterpret_cast<const char*>(data), size};
-}
-
 SigningKey hmac(const unsigned char* key, size_t key_size, std::string_view message) {
-  constexpr size_t kBlock = 64;
-  std::array<unsigned char, kBlock> block{};
-  if (key_size > kBlock) {
-    Digest hashed = sha256(bytes(key, key_size));
-    std::copy(hashed.begin(), hashed.end(), block.begin());
-  } else {
-    std::copy(key, key + key_size, block.begin());
-  }
-  std::array<unsigned char, kBlock> pad;
-  for (size_t i = 0; i < kBlock; ++i) pad[i] = block[i] ^ 0x36;
-  Digest inner = sha256(bytes(pad.data(), kBlock), message);
-  for (size_t i = 0; i < kBlock; ++i) pad[i] = block[i] ^ 0x5c;
-  return sha256(bytes(pad.data(), kBlock), bytes(inner.data(), inner.size()));
+  const HmacSha256::Mac mac = HmacSha256(std::string_view(reinterpret_cast<const char*>(key), key_size))(message);
+  SigningKey out;
+  std::copy(mac.begin(), mac.end(), out.begin());
+  return out;
 }
 
 }  // namespace
@@ -221,6 +202,11 @@ SigningKey derive_signing_key(std::string_view secret, std::string_view date, st
 
 std::string signature_hex(const SigningKey& key, std::string_view string_to_sign) {
   SigningKey mac = hmac(key.data(), key.size(), string_to_sign);
+  return to_hex(mac.data(), mac.size());
+}
+
+std::string signature_hex(const HmacSha256& keyed, std::string_view string_to_sign) {
+  const HmacSha256::Mac mac = keyed(string_to_sign);
   return to_hex(mac.data(), mac.size());
 }
 

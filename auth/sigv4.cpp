@@ -289,8 +289,9 @@ std::optional<Refusal> check_scope(const Claim& claim, std::string_view region,
   return std::nullopt;
 }
 
-sigv4::SigningKey cached_signing_key(const std::string& secret, std::string_view date, std::string_view region) {
-  thread_local std::unordered_map<std::string, sigv4::SigningKey> cache;
+// The signing key, keyed for HMAC. Valid until this thread's next call.
+const HmacSha256& cached_signing_key(const std::string& secret, std::string_view date, std::string_view region) {
+  thread_local std::unordered_map<std::string, HmacSha256> cache;
   std::string key;
   key.reserve(secret.size() + date.size() + region.size() + 2);
   key.append(secret).append(1, '\0').append(date).append(1, '\0').append(region);
@@ -298,11 +299,11 @@ sigv4::SigningKey cached_signing_key(const std::string& secret, std::string_view
   if (it != cache.end()) return it->second;
   if (cache.size() >= kMaxCachedKeys) cache.clear();
   sigv4::SigningKey derived = sigv4::derive_signing_key(secret, date, region, kService);
-  cache.emplace(std::move(key), derived);
-  return derived;
+  HmacSha256 keyed(std::string_view(reinterpret_cast<const char*>(derived.data()), derived.size()));
+  return cache.emplace(std::move(key), std::move(keyed)).first->second;
 }
 
-bool signature_matches(const sigv4::SigningKey& key, const SignedRequest& request, const Claim& claim,
+bool signature_matches(const HmacSha256& key, const SignedRequest& request, const Claim& claim,
                        const FormParams& query, std::string_view scope,
                        std::string_view payload_hash) {
   std::string canonical = sigv4::canonical_request(
@@ -352,7 +353,7 @@ Result<SigV4Identity> verify(const SignedRequest& request, const CredentialStore
   if (!credential) {
     return fail(refuse(SigV4Failure::kUnknownKey, Errc::kUnauthenticated, std::string(kInvalidTokenMessage)));
   }
-  sigv4::SigningKey key = cached_signing_key(credential->secret, parts[1], region);
+  const HmacSha256& key = cached_signing_key(credential->secret, parts[1], region);
   std::string_view scope = std::string_view(claim.credential).substr(parts[0].size() + 1);
 
   // The header form hashes the body unless the client declared UNSIGNED-PAYLOAD (botocore

@@ -80,6 +80,20 @@ const Json* Json::find(std::string_view name) const {
 
 namespace {
 
+// Whether any of the 8 bytes in `w` needs an escape (below 0x20, '"' or '\\'). Bitwise
+// tests on the whole word; each is exact as a yes/no answer, which is all we ask.
+bool word_needs_escape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  auto has_zero_byte = [](uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
+  bool below_space = ((w - kOnes * 0x20) & ~w & kHigh) != 0;
+  return below_space || has_zero_byte(w ^ (kOnes * '"')) || has_zero_byte(w ^ (kOnes * '\\'));
+}
+
+}  // namespace
+
+namespace {
+
 constexpr int kMaxDepth = 64;
 
 class Parser {
@@ -210,8 +224,15 @@ class Parser {
   Status parse_string(std::string& out) {
     ++pos_;  // opening quote
     while (true) {
-      // Copy the run of plain bytes in one go; bodies can be 256 KiB.
+      // Copy the run of plain bytes in one go, found 8 bytes at a time; bodies can be
+      // 256 KiB, and the byte loop alone was a tenth of a SendMessageBatch's instructions.
       size_t run = pos_;
+      uint64_t word;
+      while (run + 8 <= text_.size()) {
+        std::memcpy(&word, text_.data() + run, 8);
+        if (word_needs_escape(word)) break;
+        run += 8;
+      }
       while (run < text_.size() && text_[run] != '"' && text_[run] != '\\' &&
              static_cast<unsigned char>(text_[run]) >= 0x20) {
         ++run;
@@ -328,19 +349,6 @@ class Parser {
 
 }  // namespace
 
-namespace {
-
-// Whether any of the 8 bytes in `w` needs an escape (below 0x20, '"' or '\\'). Bitwise
-// tests on the whole word; each is exact as a yes/no answer, which is all we ask.
-bool word_needs_escape(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull;
-  constexpr uint64_t kHigh = 0x8080808080808080ull;
-  auto has_zero_byte = [](uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
-  bool below_space = ((w - kOnes * 0x20) & ~w & kHigh) != 0;
-  return below_space || has_zero_byte(w ^ (kOnes * '"')) || has_zero_byte(w ^ (kOnes * '\\'));
-}
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';

@@ -89,6 +89,9 @@ void Shard::deliver(Queue& q, const ReceiveOptions& options, Delivery done) {
   std::vector<ReceiveItem> items;
   std::vector<DeliveredMessage> delivered;
   std::vector<FramePosition> positions;
+  items.reserve(picked.size());
+  delivered.reserve(picked.size());
+  positions.reserve(picked.size());
   for (const PickedMessage& p : picked) {
     items.push_back(ReceiveItem{p.seq, p.state.receive_count, p.state.visible_at_ms, p.state.first_receive_ms()});
     DeliveredMessage d;
@@ -158,6 +161,7 @@ void Shard::answer_after(uint8_t type, std::string payload, std::vector<Delivere
       return;
     }
     std::vector<DeliveredMessage> out;
+    out.reserve(state->second.size());
     std::vector<Result<LogRecord>> frames = log_->read_many(state->second);
     for (size_t i = 0; i < frames.size(); ++i) {
       auto& frame = frames[i];

@@ -97,5 +97,26 @@ TEST(Json, EscapesAtEveryPositionOfTheWordAtATimeScan) {
   EXPECT_EQ(out, R"("\"\"\"\"\"\"\"\"\"ab\tc\u0001\\")");
 }
 
+TEST(Json, ParserFindsEscapesAndControlBytesAtEveryPositionOfItsWordScan) {
+  // The parser also scans strings 8 bytes at a time: each escape decodes, and each raw
+  // control byte or lone quote is found, wherever it falls in a word or the tail.
+  for (size_t at = 0; at < 21; ++at) {
+    const std::string before(at, 'a'), after(20 - at, 'b');
+    auto escaped = parse_json("\"" + before + "\\n" + after + "\"");
+    ASSERT_TRUE(escaped) << at;
+    EXPECT_EQ(escaped->text(), before + "\n" + after) << at;
+    auto quoted = parse_json("[\"" + before + "\",\"" + after + "\"]");
+    ASSERT_TRUE(quoted) << at;
+    ASSERT_EQ(quoted->items().size(), 2u);
+    EXPECT_EQ(quoted->items()[0].text(), before);
+    for (char control : {'\x01', '\x1f', '\t'}) {
+      auto bad = parse_json("\"" + before + std::string(1, control) + after + "\"");
+      ASSERT_FALSE(bad) << at;
+      EXPECT_NE(bad.error().message().find("control character"), std::string::npos) << bad.error().message();
+    }
+    EXPECT_FALSE(parse_json("\"" + before + after)) << "unterminated at " << at;
+  }
+}
+
 }  // namespace
 }  // namespace spool
