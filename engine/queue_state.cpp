@@ -289,18 +289,43 @@ void QueueState::purge(uint64_t up_to_seq, std::vector<FramePosition>* removed) 
 }
 
 void QueueState::expire(int64_t now_ms, int64_t retention_ms, std::vector<FramePosition>* expired) {
+  begin_expiry();
+  expire_some(now_ms, retention_ms, kNoExpiryPass, expired);
+}
+
+void QueueState::begin_expiry() {
+  expiry_next_bucket_ = 0;
+  expiry_oldest_ms_ = 0;
+}
+
+bool QueueState::expire_some(int64_t now_ms, int64_t retention_ms, size_t budget,
+                             std::vector<FramePosition>* expired) {
+  if (!expiring()) return true;
   std::vector<uint64_t> doomed;
-  oldest_sent_ms_ = 0;
-  for (const auto& [seq, m] : messages_) {
-    if (m.sent_ms() + retention_ms <= now_ms) {
-      doomed.push_back(seq);
-    } else if (oldest_sent_ms_ == 0 || m.sent_ms() < oldest_sent_ms_) {
-      oldest_sent_ms_ = m.sent_ms();
+  const size_t buckets = messages_.bucket_count();
+  size_t b = expiry_next_bucket_;
+  for (size_t looked = 0; b < buckets && looked < budget; ++b, ++looked) {
+    for (auto it = messages_.begin(b); it != messages_.end(b); ++it) {
+      const int64_t sent = it->second.sent_ms();
+      if (sent + retention_ms <= now_ms) {
+        doomed.push_back(it->first);
+      } else if (expiry_oldest_ms_ == 0 || sent < expiry_oldest_ms_) {
+        expiry_oldest_ms_ = sent;
+      }
     }
   }
+  // Removing may shrink nothing (unordered_map never rehashes on erase), so the bucket
+  // index stays meaningful for the next slice.
   for (uint64_t seq : doomed) {
     if (auto position = remove(seq)) expired->push_back(*position);
   }
+  if (b < buckets) {
+    expiry_next_bucket_ = b;
+    return false;
+  }
+  oldest_sent_ms_ = expiry_oldest_ms_;
+  expiry_next_bucket_ = kNoExpiryPass;
+  return true;
 }
 
 QueueCounters QueueState::counters(int64_t now_ms) {

@@ -59,8 +59,8 @@ struct QueueCounters {
   uint64_t visible = 0;      // ApproximateNumberOfMessages
   uint64_t in_flight = 0;    // ApproximateNumberOfMessagesNotVisible
   uint64_t delayed = 0;      // ApproximateNumberOfMessagesDelayed
-  // Sent time of the oldest message as of the last expire() sweep (exact for sends since;
-  // deletions refresh it at the next sweep). 0 when empty.
+  // Sent time of the oldest message as of the last complete expiry pass (exact for sends
+  // since; deletions refresh it at the next pass). 0 when empty.
   int64_t oldest_sent_ms = 0;
   // FIFO: message groups with a message in flight (their later messages wait).
   uint64_t groups_in_flight = 0;
@@ -107,8 +107,18 @@ class QueueState {
   bool has_deliverable(int64_t now_ms);
   // Removes every message with seq <= up_to; their positions go to `removed`.
   void purge(uint64_t up_to_seq, std::vector<FramePosition>* removed);
-  // Removes messages older than retention; their positions go to `expired`. O(n).
+  // Removes messages older than retention; their positions go to `expired`. O(n): a
+  // whole pass at once (start-up, tests).
   void expire(int64_t now_ms, int64_t retention_ms, std::vector<FramePosition>* expired);
+  // The same pass a slice at a time, so that a queue of millions never stalls its shard
+  // (a whole pass over 1M messages took tens of ms on the executor, which showed as
+  // send-to-receive latency spikes on every queue of the shard). begin_expiry() starts a
+  // pass; each expire_some() looks at up to `budget` hash buckets, removes what is older
+  // than retention and returns true once the pass is complete. A message added, or
+  // moved by a rehash, during a pass may escape it; the next pass takes it.
+  void begin_expiry();
+  bool expire_some(int64_t now_ms, int64_t retention_ms, size_t budget, std::vector<FramePosition>* expired);
+  bool expiring() const { return expiry_next_bucket_ != kNoExpiryPass; }
 
   QueueCounters counters(int64_t now_ms);
 
@@ -156,6 +166,9 @@ class QueueState {
   uint64_t ready_count_ = 0;    // messages with `visible` set
   uint64_t delayed_count_ = 0;  // hidden and never received
   int64_t oldest_sent_ms_ = 0;
+  static constexpr size_t kNoExpiryPass = static_cast<size_t>(-1);
+  size_t expiry_next_bucket_ = kNoExpiryPass;  // the pass under way: next bucket to look at
+  int64_t expiry_oldest_ms_ = 0;                // the pass's oldest sent time so far
 
   // FIFO only.
   std::vector<Group> groups_;

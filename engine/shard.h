@@ -210,6 +210,7 @@ class Shard {
   void serve_waiters(Queue& q);
   void tick();
   void sweep(Queue& q, int64_t now_ms);
+  void expire_slice(Queue& q, int64_t now_ms);  // one slice of a retention pass
   void mark_dead(const std::vector<FramePosition>& positions);
   std::unique_ptr<Queue> make_queue(uint64_t id, ShardQueueSettings settings);
   void publish_gauges();

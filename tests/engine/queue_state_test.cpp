@@ -99,6 +99,33 @@ TEST(QueueState, RetentionExpiresOnReceiveAndOnSweep) {
   EXPECT_EQ(q.size(), 0u);
 }
 
+TEST(QueueState, RetentionPassInSlicesExpiresExactlyTheOldAndFindsTheOldest) {
+  QueueState q(7);
+  // 3,000 messages: every third is past retention (sent 2 s ago; retention 1.5 s, and
+  // sent times are kept in whole seconds, so the others read as 0 or 1 s old).
+  for (uint64_t seq = 1; seq <= 3000; ++seq) {
+    const int64_t sent = seq % 3 == 0 ? kNow - 2000 : kNow - static_cast<int64_t>(seq % 500);
+    q.add(seq, message_at(sent, sent, static_cast<uint32_t>(seq)), kNow);
+  }
+  EXPECT_FALSE(q.expiring());
+  q.begin_expiry();
+  ASSERT_TRUE(q.expiring());
+  std::vector<FramePosition> expired;
+  int slices = 0;
+  while (!q.expire_some(kNow, 1500, /*budget=*/64, &expired)) ++slices;
+  EXPECT_GT(slices, 10);  // 3,000 messages in at least ~3,000 buckets, 64 at a time
+  EXPECT_FALSE(q.expiring());
+  EXPECT_EQ(expired.size(), 1000u);
+  for (const FramePosition& p : expired) EXPECT_EQ(p.offset % 3, 0u);
+  EXPECT_EQ(q.size(), 2000u);
+  // The oldest survivors were sent in the second before kNow's.
+  EXPECT_EQ(q.counters(kNow).oldest_sent_ms, kNow - 1000);
+  // A slice without a pass under way does nothing.
+  expired.clear();
+  EXPECT_TRUE(q.expire_some(kNow + 10'000, 1500, 64, &expired));
+  EXPECT_TRUE(expired.empty());
+}
+
 TEST(QueueState, PurgeRemovesUpToTheGivenSeq) {
   QueueState q(7);
   for (uint64_t seq = 1; seq <= 5; ++seq) q.add(seq, message_at(kNow, kNow, static_cast<uint32_t>(seq)), kNow);
