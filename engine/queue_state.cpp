@@ -108,6 +108,9 @@ void QueueState::add(uint64_t seq, StoredMessage message, int64_t now_ms, std::s
   message.visible = false;
   StoredMessage& m = messages_[seq] = message;
   if (oldest_sent_ms_ == 0 || m.sent_ms() < oldest_sent_ms_) oldest_sent_ms_ = m.sent_ms();
+  // A pass under way may have looked at this message's bucket already; its oldest must
+  // still count it.
+  if (expiring() && (expiry_oldest_ms_ == 0 || m.sent_ms() < expiry_oldest_ms_)) expiry_oldest_ms_ = m.sent_ms();
   if (fifo_) {
     uint32_t slot = group_slot(group);
     std::deque<uint64_t>& seqs = groups_[slot].seqs;

@@ -120,6 +120,17 @@ TEST(QueueState, RetentionPassInSlicesExpiresExactlyTheOldAndFindsTheOldest) {
   EXPECT_EQ(q.size(), 2000u);
   // The oldest survivors were sent in the second before kNow's.
   EXPECT_EQ(q.counters(kNow).oldest_sent_ms, kNow - 1000);
+  // A message added mid-pass counts for the pass's oldest even when its bucket was seen
+  // already (seq 3 hashes to bucket 3, which the first slice of 64 covers).
+  expired.clear();
+  q.begin_expiry();
+  ASSERT_FALSE(q.expire_some(kNow, 3000, 64, &expired));
+  q.add(3, message_at(kNow - 1500, kNow, 3), kNow);  // older than every survivor
+  while (!q.expire_some(kNow, 3000, 64, &expired)) {
+  }
+  EXPECT_TRUE(expired.empty());
+  EXPECT_EQ(q.size(), 2001u);
+  EXPECT_EQ(q.counters(kNow).oldest_sent_ms, kNow - 2000);  // whole seconds: 998.5 s is 998 s
   // A slice without a pass under way does nothing.
   expired.clear();
   EXPECT_TRUE(q.expire_some(kNow + 10'000, 1500, 64, &expired));
