@@ -70,7 +70,7 @@ SigningKey derive_signing_key(std::string_view secret, std::string_view date, st
 // Lower-case hex.
 std::string signature_hex(const SigningKey& key, std::string_view string_to_sign);
 // The same under the signing key already keyed (HmacSha256(signing key)): what a verifier
-// caches, as it saves two of the four SHA-256 compressions of every signature.
+// caches, as it saves hashing the key's two padded blocks for every signature.
 std::string signature_hex(const HmacSha256& keyed_signing_key, std::string_view string_to_sign);
 std::string sha256_hex(std::string_view data);
 
