@@ -76,7 +76,7 @@ def _batch_produce_op():
              errors=("400", "401", "404", "413", "415", "503"))
     op["requestBody"] = {"required": True, "content": {BATCH: {"schema": {
         "type": "string", "format": "binary",
-        "description": "Kafka v2 record batches back to back, at most 8 MiB."}}}}
+        "description": "Kafka v2 record batches back to back, at most 8 MiB and 10,000 records in all."}}}}
     return op
 
 

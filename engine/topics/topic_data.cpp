@@ -13,7 +13,6 @@
 namespace spool::topics {
 namespace {
 
-constexpr size_t kMaxRecordsPerProduce = 10'000;
 constexpr size_t kMaxHeaders = 64;
 constexpr size_t kMaxHeaderName = 256;
 constexpr int64_t kFutureSlackMs = 3'600'000;  // record timestamps up to now + 1 h

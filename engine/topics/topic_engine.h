@@ -121,6 +121,8 @@ struct PartitionFetchResult {
 };
 
 inline constexpr size_t kMaxFetchPartitions = 1000;
+// Records one produce call may carry, JSON or raw batches (spec section 5's limits).
+inline constexpr size_t kMaxRecordsPerProduce = 10'000;
 
 // The /batches fast path (spec section 5): Kafka v2 batches in and out, no JSON per record.
 struct BatchProduceResult {

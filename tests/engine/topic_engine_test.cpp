@@ -288,5 +288,30 @@ TEST_F(TopicEngineTest, ProducedBatchesGetContiguousOffsetsAndLogAppendTime) {
   EXPECT_EQ(stamped_records->records[0].timestamp_ms, clock_.now_ms());
 }
 
+TEST_F(TopicEngineTest, ProducedBatchesHoldAtMostTenThousandRecordsPerCall) {
+  TopicPtr t = create(kA, "capped", 1);
+  record_batch::RecordInput r;
+  r.value = "v";
+  r.timestamp_ms = clock_.now_ms();
+  auto produce_raw = [&](const std::string& body) {
+    std::promise<Result<BatchProduceResult>> done;
+    engine_->produce_batches(t, 0, body, [&](Result<BatchProduceResult> x) { done.set_value(std::move(x)); });
+    return done.get_future().get();
+  };
+  // Two batches of 5,000 records: the limit exactly.
+  const std::string five_thousand = record_batch::encode(std::vector<record_batch::RecordInput>(5000, r), false);
+  auto at_limit = produce_raw(five_thousand + five_thousand);
+  ASSERT_TRUE(at_limit) << at_limit.error().to_string();
+  EXPECT_EQ(at_limit->record_count, 10000);
+  // One record more, across three batches: refused whole, nothing stored.
+  auto over = produce_raw(five_thousand + five_thousand + record_batch::encode({r}, false));
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code(), Errc::kRequestTooLarge);
+  EXPECT_NE(over.error().message().find("10001"), std::string::npos) << over.error().message();
+  auto stored = fetch(t, 0, FetchRequest{10000, 10, 1 << 20, {}});
+  ASSERT_TRUE(stored);
+  EXPECT_TRUE(stored->records.empty());
+}
+
 }  // namespace
 }  // namespace spool::topics
