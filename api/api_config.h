@@ -18,8 +18,9 @@ struct ApiConfig {
   int http_threads = 0;                   // HTTP I/O threads; 0: one per core (min 2)
   HttpEngine http_engine = HttpEngine::kNative;
   // Larger request bodies are refused (413) without being kept in memory; 1 KiB..64 MiB.
-  // 4 MiB fits a 1 MiB message even when the Query protocol percent-encodes every byte.
-  int64_t max_request_bytes = 4 * 1024 * 1024;
+  // 8 MiB: the topics spec's largest produce call, and room for a 1 MiB SQS message
+  // even when the Query protocol percent-encodes every byte.
+  int64_t max_request_bytes = 8 * 1024 * 1024;
 
   // The public base URL after defaults: public_url or http://host:port.
   std::string base_url() const;

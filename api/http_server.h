@@ -35,7 +35,7 @@ enum class HttpEngine { kNative, kCpprestsdk };
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
-  int64_t max_body_bytes = 4 * 1024 * 1024;
+  int64_t max_body_bytes = 8 * 1024 * 1024;
   int threads = 2;  // I/O threads (native) or the process-wide pool size (cpprestsdk)
   HttpEngine engine = HttpEngine::kNative;
 };

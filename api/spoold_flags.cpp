@@ -153,7 +153,7 @@ const std::vector<Flag>& flags() {
       {"http-engine", "SPOOL_HTTP_ENGINE", "native",
        "native (Spool's epoll HTTP/1.1 server) | cpprestsdk (the library's listener, for comparison)",
        false, apply_http_engine},
-      {"max-request-bytes", "SPOOL_MAX_REQUEST_BYTES", "4194304",
+      {"max-request-bytes", "SPOOL_MAX_REQUEST_BYTES", "8388608",
        "larger request bodies are refused with 413 (1024..67108864)", false,
        bounded_int("max-request-bytes", 1024, 64 << 20,
                    [](SpooldConfig& c, int64_t n) { c.api.max_request_bytes = n; })},

@@ -397,11 +397,11 @@ def build_document(model):
                 },
                 "content": {JSON_MEDIA: {"schema": ref("SqsErrorBody")}},
             }, RequestTooLarge={
-                "description": ("The body is longer than `--max-request-bytes` (4 MiB by default). "
+                "description": ("The body is longer than `--max-request-bytes` (8 MiB by default). "
                                 "Answered by the HTTP layer before the request is read as SQS, in "
                                 "plain text as SQS's front end does, not as an SQS error."),
                 "content": {"text/plain": {"schema": {
-                    "type": "string", "example": "HTTP content length exceeded 4194304 bytes."}}},
+                    "type": "string", "example": "HTTP content length exceeded 8388608 bytes."}}},
             }),
             "schemas": schemas,
         },

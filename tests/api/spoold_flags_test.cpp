@@ -41,7 +41,7 @@ TEST(SpooldFlags, DefaultsMatchTheDocumentedValues) {
 TEST(SpooldFlags, QuotaAndRequestSizeFlags) {
   auto defaults = parse({});
   ASSERT_TRUE(defaults);
-  EXPECT_EQ(defaults->config.api.max_request_bytes, 4 * 1024 * 1024);
+  EXPECT_EQ(defaults->config.api.max_request_bytes, 8 * 1024 * 1024);
   EXPECT_EQ(defaults->config.quotas.max_queues, 1000);
   EXPECT_EQ(defaults->config.quotas.max_requests_per_second, 0);
 

@@ -697,19 +697,19 @@ def live_checks(R, doc, w):
 
 
 def check_oversized_body(R, doc, endpoint):
-    """A body one byte over the default 4 MiB cap gets the documented 413 (plain text)."""
+    """A body one byte over the default 8 MiB cap gets the documented 413 (plain text)."""
     import http.client
     import urllib.parse
     documented = resolve(doc, doc["paths"][gen.PATH_PREFIX + "AmazonSQS.SendMessage"]["post"]["responses"]["413"]["$ref"])
     example = documented["content"]["text/plain"]["schema"]["example"]
     url = urllib.parse.urlparse(endpoint)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
-    conn.request("POST", "/", body=b"x" * (4 * 1024 * 1024 + 1),
+    conn.request("POST", "/", body=b"x" * (8 * 1024 * 1024 + 1),
                  headers={"Content-Type": JSON_MEDIA, "X-Amz-Target": "AmazonSQS.SendMessage"})
     resp = conn.getresponse()
     body = resp.read().decode("utf-8", "replace")
     conn.close()
-    R.check("(c) a 4 MiB + 1 byte body: HTTP 413, text/plain, the documented text",
+    R.check("(c) an 8 MiB + 1 byte body: HTTP 413, text/plain, the documented text",
             (resp.status, resp.getheader("Content-Type", "").split(";")[0], body)
             == (413, "text/plain", example),
             "got %d %r %r, documented %r" % (resp.status, resp.getheader("Content-Type"), body, example))

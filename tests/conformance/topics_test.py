@@ -181,6 +181,12 @@ class Suite:
         # A rejected call stored nothing.
         eq(self.ok("GET", "/v1/topics/batched/partitions/0")["high_watermark"], 0)
 
+    def test_a_produce_call_may_carry_up_to_8_mib(self):
+        # spoold's default request cap is the spec's produce limit: a 7 MB call goes through.
+        self.ok("POST", "/v1/topics", {"name": "bulky"}, 201)
+        reply = self.ok("POST", "/v1/topics/bulky/records", {"records": [{"value": "v" * 1000000}] * 7})
+        eq([r["offset"] for r in reply["results"]], list(range(7)))
+
     def test_out_of_range_names_the_valid_range(self):
         r = self.error("GET", "/v1/topics/batched/partitions/1/records?offset=1001", None, 416, "offset_out_of_range")
         eq((r["log_start_offset"], r["high_watermark"]), (0, 1000))
