@@ -4,11 +4,8 @@
 #include "auth/canonical_request.h"
 
 #include <algorithm>
-#include <memory>
 
 #include <openssl/sha.h>
-
-#include "common/check.h"
 
 namespace spool::sigv4 {
 namespace {
