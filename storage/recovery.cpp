@@ -29,6 +29,20 @@ bool has_valid_first_frame(const File& file, uint64_t size, SeqNo base) {
 }
 
 // A SEAL must describe itself consistently and end the file.
+// True when [offset, size) holds only zero bytes: the log's own zero-filled space
+// (SegmentLogOptions::zero_fill_bytes), which every clean stop leaves behind.
+bool only_zeros(const File& file, uint64_t offset, uint64_t size) {
+  char buf[64 << 10];
+  while (offset < size) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(sizeof buf, size - offset));
+    auto got = file.read_at(buf, want, offset);
+    if (!got || *got == 0) return false;
+    if (std::any_of(buf, buf + *got, [](char c) { return c != 0; })) return false;
+    offset += *got;
+  }
+  return true;
+}
+
 bool seal_is_consistent(const SegmentScanner::Step& step) {
   if (step.header.length != log_format::kSealPayloadSize) return false;
   auto seal = log_format::decode_seal_payload(reinterpret_cast<const uint8_t*>(step.payload.data()));
@@ -161,16 +175,23 @@ Result<RecoveredLog> recover_log(const std::string& dir, const RecoveryOptions& 
                                       ? step.header.seq
                                       : scanner.expected_seq();
       if (is_last) {
-        TornTail tail{name, step.offset, *size - step.offset, first_bad_seq, bad};
+        // Zero-filled space past the last frame is the log's own (zero_fill_bytes), left
+        // by every stop; anything else there is a torn write.
+        const bool zeros = only_zeros(**file, step.offset, *size);
         if (Status s = (*file)->truncate(step.offset); !s.ok()) return s;
         if (options.sync) {
           if (Status s = (*file)->sync(); !s.ok()) return s;
         }
-        log_warn("storage", "cut torn tail",
-                 {{"file", name}, {"offset", tail.offset}, {"bytes_cut", tail.bytes_cut},
-                  {"first_seq_cut", tail.first_seq_cut.value}, {"reason", bad}});
-        report.bytes_cut += tail.bytes_cut;
-        report.torn_tail = std::move(tail);
+        if (zeros) {
+          report.zero_tail_bytes = *size - step.offset;
+        } else {
+          TornTail tail{name, step.offset, *size - step.offset, first_bad_seq, bad};
+          log_warn("storage", "cut torn tail",
+                   {{"file", name}, {"offset", tail.offset}, {"bytes_cut", tail.bytes_cut},
+                    {"first_seq_cut", tail.first_seq_cut.value}, {"reason", bad}});
+          report.bytes_cut += tail.bytes_cut;
+          report.torn_tail = std::move(tail);
+        }
         seg.size = step.offset;
         break;
       }

@@ -37,6 +37,7 @@ struct RecoveryReport {
   uint64_t bytes_read = 0;
   uint64_t bytes_cut = 0;       // torn tail plus any interrupted-roll file removed
   std::optional<TornTail> torn_tail;
+  uint64_t zero_tail_bytes = 0; // zero-filled space past the last frame, cut (not damage)
   std::vector<CorruptSpan> corrupt_spans;  // empty unless repair was on
   uint32_t tmp_files_removed = 0;
   bool removed_interrupted_roll = false;   // a last file with a bad header and no frame

@@ -6,7 +6,7 @@
 //   - const after construction: ordinal, base, path, created_ms;
 //   - under SegmentLog's mutex: the appenders' view (assigned_size, frames, append times,
 //     seal_assigned) and the last durable state used for rollback (durable_frames);
-//   - only the sync thread: file creation, allocated_end, written_size;
+//   - only the sync thread: file creation, allocated_end, written_size, zeroed_end;
 //   - atomics, readable anywhere: durable_size (bytes known durable; a reader may pread
 //     below it), is_sealed (its SEAL frame is durable), live counters (owner-reported).
 // `file` is set once by the sync thread before durable_size first grows (release), so a
@@ -45,6 +45,7 @@ struct Segment {
   std::unique_ptr<File> file;
   uint64_t allocated_end = 0;
   uint64_t written_size = 0;
+  uint64_t zeroed_end = 0;     // bytes [written_size, zeroed_end) are zeros already in the file
 
   std::atomic<uint64_t> durable_size{0};
   std::atomic<bool> is_sealed{false};

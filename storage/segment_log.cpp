@@ -30,6 +30,9 @@ Status validate(const SegmentLogOptions& o) {
   if (o.preallocate_bytes < 4096) {
     return Status(Errc::kInvalidArgument, "preallocate_bytes must be at least 4096");
   }
+  if (o.zero_fill_bytes > (64ull << 20)) {
+    return Status(Errc::kInvalidArgument, "zero_fill_bytes must be at most 64 MiB");
+  }
   if (o.max_round_bytes < 4096 || o.max_unsynced_bytes < o.max_round_bytes) {
     return Status(Errc::kInvalidArgument,
                   "max_round_bytes must be >= 4096 and <= max_unsynced_bytes");
@@ -73,7 +76,7 @@ Status SegmentLog::adopt(RecoveredLog recovered) {
     RecoveredSegment& r = recovered.segments[i];
     auto seg = std::make_shared<Segment>(SegmentOrdinal{static_cast<uint32_t>(i)}, r.base,
                                          r.path, r.created_ms);
-    seg->assigned_size = seg->written_size = seg->allocated_end = r.size;
+    seg->assigned_size = seg->written_size = seg->allocated_end = seg->zeroed_end = r.size;
     seg->frames = seg->durable_frames = r.frames;
     seg->seal_assigned = r.is_sealed;
     seg->file_durable = true;

@@ -166,6 +166,64 @@ TEST(SegmentLog, ReopenReplaysEveryFrameWithItsPosition) {
   EXPECT_EQ(next->seq, log->recovery_report().next_seq);
 }
 
+TEST(SegmentLog, WritesZerosAheadSoTheFileSizeMovesOncePerStep) {
+  TempDir dir;
+  SegmentLogOptions o = small_options(dir.path());
+  o.segment_bytes = 1 << 20;
+  o.preallocate_bytes = 64 << 10;
+  o.zero_fill_bytes = 16 << 10;
+  const std::string file = dir.sub(file_names::segment_file_name(SeqNo{0}));
+  uint64_t end = 0;
+  uint64_t zeroed_end = 48 + (16 << 10);
+  {
+    auto log = open_ok(o);
+    ASSERT_TRUE(log);
+    // The header's write already zeroed one step past it.
+    EXPECT_EQ(std::filesystem::file_size(file), zeroed_end);
+    int size_moves = 0;
+    for (uint64_t i = 0; i < 100; ++i) {
+      auto placed = log->append_and_wait(0x01, payload_for(i, 480));
+      ASSERT_TRUE(placed) << placed.error().to_string();
+      end = placed->position.offset + placed->position.length;
+      if (end > zeroed_end) {
+        zeroed_end = end + (16 << 10);
+        ++size_moves;
+      }
+      ASSERT_EQ(std::filesystem::file_size(file), zeroed_end) << "frame " << i;
+    }
+    // 100 frames of 500 bytes cross three 16 KiB steps: three size changes, not 100.
+    EXPECT_EQ(size_moves, 3);
+  }
+  uint64_t frames = 0;
+  auto log = open_ok(o, [&](const LogRecordView& v) {
+    EXPECT_EQ(v.payload, payload_for(frames, 480));
+    ++frames;
+  });
+  ASSERT_TRUE(log);
+  EXPECT_EQ(frames, 100u);
+  const RecoveryReport& rep = log->recovery_report();
+  EXPECT_EQ(rep.zero_tail_bytes, zeroed_end - end);
+  EXPECT_EQ(rep.bytes_cut, 0u);
+  EXPECT_FALSE(rep.torn_tail.has_value());
+  EXPECT_EQ(std::filesystem::file_size(file), end);
+  auto next = log->append_and_wait(0x01, "after");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->position.offset, end);
+  EXPECT_EQ(std::filesystem::file_size(file), end + next->position.length + (16 << 10));
+}
+
+TEST(SegmentLog, WritesNoZerosWithoutSyncs) {
+  TempDir dir;
+  SegmentLogOptions o = small_options(dir.path());
+  o.fsync = FsyncMode{FsyncMode::Kind::kNone};
+  auto log = open_ok(o);
+  ASSERT_TRUE(log);
+  auto placed = log->append_and_wait(0x01, "x");
+  ASSERT_TRUE(placed);
+  EXPECT_EQ(std::filesystem::file_size(dir.sub(file_names::segment_file_name(SeqNo{0}))),
+            placed->position.offset + placed->position.length);
+}
+
 TEST(SegmentLog, ReopenAfterRollCreatesNextSegment) {
   TempDir dir;
   SeqNo next;
