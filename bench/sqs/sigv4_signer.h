@@ -6,12 +6,25 @@
 // against botocore's SigV4Auth.
 
 #include <ctime>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace spool_bench {
 
 inline constexpr std::string_view kContentType = "application/x-amz-json-1.0";
+
+// HMAC-SHA256 under one fixed 32-byte key, with both pads' first blocks hashed once.
+class KeyedSha256Hmac {
+ public:
+  KeyedSha256Hmac() = default;
+  explicit KeyedSha256Hmac(const unsigned char key[32]);
+  void mac(std::string_view data, unsigned char out[32]) const;
+
+ private:
+  struct Pads;  // the two SHA-256 states (OpenSSL's deprecated type stays in the .cpp)
+  std::shared_ptr<const Pads> pads_;
+};
 
 class Signer {
  public:
@@ -27,7 +40,7 @@ class Signer {
 
   std::string akid_, secret_, region_;
   std::string key_date_, scope_;
-  unsigned char k_signing_[32] = {};
+  KeyedSha256Hmac signing_;  // keyed with the day's signing key
   std::string canon_, sts_;
 };
 
