@@ -100,19 +100,20 @@ class Loop {
     for (auto& c : conns_) start_connect(*c);
     epoll_event evs[64];
     while (!sh_.stop_hard.load(std::memory_order_relaxed)) {
-      int timeout = 50;
+      // Nanosecond timeouts: a millisecond timeout truncated to 0 ms made the loop spin
+      // through the last millisecond before every paced send, a whole core of the two.
+      std::chrono::nanoseconds timeout = std::chrono::milliseconds(50);
       auto now = Clock::now();
       bool any_live = false;
       for (auto& c : conns_) {
         if (c->state == Conn::kDone) continue;
         any_live = true;
         if (c->state == Conn::kTimer) {
-          auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(c->wake_at - now).count();
-          timeout = std::clamp<int>(static_cast<int>(ms), 0, timeout);
+          timeout = std::clamp<std::chrono::nanoseconds>(c->wake_at - now, std::chrono::nanoseconds(0), timeout);
         }
       }
       if (!any_live) break;
-      int n = epoll_wait(ep_, evs, 64, timeout);
+      int n = wait_events(evs, 64, timeout);
       for (int i = 0; i < n; ++i) on_event(*static_cast<Conn*>(evs[i].data.ptr), evs[i].events);
       now = Clock::now();
       for (auto& c : conns_)
@@ -125,6 +126,17 @@ class Loop {
   }
 
  private:
+  int wait_events(epoll_event* evs, int max, std::chrono::nanoseconds timeout) {
+    if (!no_pwait2_) {
+      timespec ts{static_cast<time_t>(timeout.count() / 1000000000), static_cast<long>(timeout.count() % 1000000000)};
+      int n = epoll_pwait2(ep_, evs, max, &ts, nullptr);
+      if (n >= 0 || errno != ENOSYS) return n;
+      no_pwait2_ = true;  // kernel before 5.11: whole milliseconds, rounded up
+    }
+    auto ms = std::chrono::ceil<std::chrono::milliseconds>(timeout).count();
+    return epoll_wait(ep_, evs, max, static_cast<int>(ms));
+  }
+
   void set_events(Conn& c, bool want_out) {
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLRDHUP | (want_out ? uint32_t{EPOLLOUT} : 0u);
@@ -305,6 +317,7 @@ class Loop {
   Signer signer_;
   AmzDate date_;
   int ep_ = -1;
+  bool no_pwait2_ = false;
   std::vector<std::unique_ptr<Conn>> conns_;
   Stats stats_;
   std::atomic<bool> finished_{false};
