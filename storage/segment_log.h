@@ -58,10 +58,11 @@ struct SegmentLogOptions {
   bool repair = false;                         // skip and report corrupt spans in sealed segments
   uint64_t segment_bytes = 64ull << 20;        // roll before a segment passes this; 4 KiB..1 GiB
   uint64_t preallocate_bytes = 16ull << 20;    // fallocate step; 4 KiB..segment_bytes is typical
-  // Zeros written ahead of the data, in steps of this many bytes (0: off; ignored with
-  // fsync none). A sync then flushes data pages only: writing into fallocated space moves
-  // the file size and converts extents, which every fdatasync must persist as well.
-  uint64_t zero_fill_bytes = 1ull << 20;
+  // Zeros written ahead of small rounds' data, in steps of this many bytes (0: off;
+  // ignored with fsync none). Their syncs then flush data pages only: writing into
+  // fallocated space moves the file size and converts extents, which every fdatasync
+  // must persist as well.
+  uint64_t zero_fill_bytes = 256ull << 10;
   uint64_t max_round_bytes = 4ull << 20;       // bytes one group-commit round writes, at most
   uint64_t max_unsynced_bytes = 64ull << 20;   // backpressure: append fails with kUnavailable
   uint64_t min_free_bytes = 0;                 // resume after a full disk above this; 0 = 2 segments
@@ -222,7 +223,7 @@ class SegmentLog {
                      std::vector<std::shared_ptr<Segment>>* created);
   Status create_segment_file(Segment& segment);
   Status ensure_allocated(Segment& segment, uint64_t end);
-  Status zero_ahead(Segment& segment, uint64_t end);
+  Status zero_ahead(Segment& segment, uint64_t begin, uint64_t end);
   Status sync_files(const std::vector<std::shared_ptr<Segment>>& files);
   void finish_round(Round& round, const std::vector<std::shared_ptr<Segment>>& written);
   void fail_round(Status error, const std::vector<std::shared_ptr<Segment>>& written,

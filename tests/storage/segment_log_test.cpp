@@ -166,7 +166,7 @@ TEST(SegmentLog, ReopenReplaysEveryFrameWithItsPosition) {
   EXPECT_EQ(next->seq, log->recovery_report().next_seq);
 }
 
-TEST(SegmentLog, WritesZerosAheadSoTheFileSizeMovesOncePerStep) {
+TEST(SegmentLog, WritesZerosAheadOfSmallRoundsSoTheFileSizeMovesOncePerStep) {
   TempDir dir;
   SegmentLogOptions o = small_options(dir.path());
   o.segment_bytes = 1 << 20;
@@ -174,11 +174,10 @@ TEST(SegmentLog, WritesZerosAheadSoTheFileSizeMovesOncePerStep) {
   o.zero_fill_bytes = 16 << 10;
   const std::string file = dir.sub(file_names::segment_file_name(SeqNo{0}));
   uint64_t end = 0;
-  uint64_t zeroed_end = 48 + (16 << 10);
+  uint64_t zeroed_end = 48;  // the header alone
   {
     auto log = open_ok(o);
     ASSERT_TRUE(log);
-    // The header's write already zeroed one step past it.
     EXPECT_EQ(std::filesystem::file_size(file), zeroed_end);
     int size_moves = 0;
     for (uint64_t i = 0; i < 100; ++i) {
@@ -191,8 +190,9 @@ TEST(SegmentLog, WritesZerosAheadSoTheFileSizeMovesOncePerStep) {
       }
       ASSERT_EQ(std::filesystem::file_size(file), zeroed_end) << "frame " << i;
     }
-    // 100 frames of 500 bytes cross three 16 KiB steps: three size changes, not 100.
-    EXPECT_EQ(size_moves, 3);
+    // 100 rounds of one 500-byte frame span three 16 KiB steps and start a fourth: four
+    // size changes, not 100.
+    EXPECT_EQ(size_moves, 4);
   }
   uint64_t frames = 0;
   auto log = open_ok(o, [&](const LogRecordView& v) {
@@ -210,6 +210,25 @@ TEST(SegmentLog, WritesZerosAheadSoTheFileSizeMovesOncePerStep) {
   ASSERT_TRUE(next);
   EXPECT_EQ(next->position.offset, end);
   EXPECT_EQ(std::filesystem::file_size(file), end + next->position.length + (16 << 10));
+}
+
+TEST(SegmentLog, WritesNoZerosAfterLargeRounds) {
+  TempDir dir;
+  SegmentLogOptions o = small_options(dir.path());
+  o.segment_bytes = 1 << 20;
+  o.zero_fill_bytes = 16 << 10;
+  auto log = open_ok(o);
+  ASSERT_TRUE(log);
+  const std::string file = dir.sub(file_names::segment_file_name(SeqNo{0}));
+  // A 40 KiB round is bandwidth, not sync latency: zeros would double its bytes.
+  auto big = log->append_and_wait(0x01, std::string(40 << 10, 'b'));
+  ASSERT_TRUE(big);
+  const uint64_t big_end = big->position.offset + big->position.length;
+  EXPECT_EQ(std::filesystem::file_size(file), big_end);
+  auto small = log->append_and_wait(0x01, "s");
+  ASSERT_TRUE(small);
+  EXPECT_EQ(std::filesystem::file_size(file),
+            small->position.offset + small->position.length + (16 << 10));
 }
 
 TEST(SegmentLog, WritesNoZerosWithoutSyncs) {
