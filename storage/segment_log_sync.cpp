@@ -145,7 +145,8 @@ Status SegmentLog::zero_ahead(Segment& seg, uint64_t begin, uint64_t end) {
   const uint64_t step = options_.zero_fill_bytes;
   if (step == 0 || options_.fsync.kind == FsyncMode::Kind::kNone) return Status();
   if (end <= seg.zeroed_end || end - begin >= kZeroFillMaxRound) return Status();
-  const uint64_t target = std::min(end + step, std::max(end, options_.segment_bytes));
+  // Inside the fallocated reservation only, so zeros never meet a full disk first.
+  const uint64_t target = std::min(end + step, seg.allocated_end);
   if (target <= end) return Status();
   static const std::vector<char> zeros(64 << 10, '\0');
   std::vector<struct iovec> iov;

@@ -170,7 +170,7 @@ TEST(SegmentLog, WritesZerosAheadOfSmallRoundsSoTheFileSizeMovesOncePerStep) {
   TempDir dir;
   SegmentLogOptions o = small_options(dir.path());
   o.segment_bytes = 1 << 20;
-  o.preallocate_bytes = 64 << 10;
+  o.preallocate_bytes = 1 << 20;
   o.zero_fill_bytes = 16 << 10;
   const std::string file = dir.sub(file_names::segment_file_name(SeqNo{0}));
   uint64_t end = 0;
@@ -216,6 +216,7 @@ TEST(SegmentLog, WritesNoZerosAfterLargeRounds) {
   TempDir dir;
   SegmentLogOptions o = small_options(dir.path());
   o.segment_bytes = 1 << 20;
+  o.preallocate_bytes = 1 << 20;
   o.zero_fill_bytes = 16 << 10;
   auto log = open_ok(o);
   ASSERT_TRUE(log);
@@ -229,6 +230,19 @@ TEST(SegmentLog, WritesNoZerosAfterLargeRounds) {
   ASSERT_TRUE(small);
   EXPECT_EQ(std::filesystem::file_size(file),
             small->position.offset + small->position.length + (16 << 10));
+}
+
+TEST(SegmentLog, WritesZerosOnlyInsideTheFallocatedReservation) {
+  TempDir dir;
+  SegmentLogOptions o = small_options(dir.path());  // reserves 8 KiB at a time
+  o.zero_fill_bytes = 16 << 10;
+  auto log = open_ok(o);
+  ASSERT_TRUE(log);
+  auto placed = log->append_and_wait(0x01, "x");
+  ASSERT_TRUE(placed);
+  // Zeros past the reservation could meet a full disk that the data itself would not.
+  EXPECT_EQ(std::filesystem::file_size(dir.sub(file_names::segment_file_name(SeqNo{0}))),
+            8u << 10);
 }
 
 TEST(SegmentLog, WritesNoZerosWithoutSyncs) {
