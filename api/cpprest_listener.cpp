@@ -46,15 +46,6 @@ void send(http::http_request request, HttpResponse response) {
   }
 }
 
-// The front end's answer to an oversized request, as SQS gives it (plain text, not an
-// SQS error body; seen in aws/aws-sdk-js#479 with its 1,662,976-byte limit).
-HttpResponse too_large(int64_t limit) {
-  HttpResponse r;
-  r.status = 413;
-  r.body = "HTTP content length exceeded " + std::to_string(limit) + " bytes.";
-  return r;
-}
-
 HttpResponse internal_error() {
   HttpResponse r;
   r.status = 500;
@@ -134,7 +125,9 @@ class CpprestListener : public HttpListener {
  public:
   CpprestListener(const HttpServerOptions& options, HttpHandler handler)
       : host_(options.host), port_(options.port), handler_(std::move(handler)),
-        max_body_bytes_(options.max_body_bytes) {
+        max_body_bytes_(options.max_body_bytes),
+        too_large_(options.too_large ? options.too_large
+                                     : [](const std::string&, int64_t limit) { return plain_too_large(limit); }) {
     static std::once_flag sized;
     std::call_once(sized, [&] { crossplat::threadpool::initialize_with_threads(static_cast<size_t>(options.threads)); });
   }
@@ -149,6 +142,7 @@ class CpprestListener : public HttpListener {
   uint16_t port_;
   HttpHandler handler_;
   int64_t max_body_bytes_;
+  TooLargeResponder too_large_;
   std::unique_ptr<http::experimental::listener::http_listener> listener_;
 };
 
@@ -158,18 +152,19 @@ Status CpprestListener::start() {
   try {
     listener_ = std::make_unique<http::experimental::listener::http_listener>(uri);
     HttpHandler handler = handler_;
-    listener_->support([handler, limit = max_body_bytes_](http::http_request request) {
+    listener_->support([handler, limit = max_body_bytes_, too_large = too_large_](http::http_request request) {
       const auto& headers = request.headers();
       bool has_length = headers.has(http::header_names::content_length);
       if (has_length && headers.content_length() > static_cast<uint64_t>(limit)) {
-        read_bounded_body(request, 0, [request, limit](std::optional<std::string>) {
-          send(request, too_large(limit));
+        read_bounded_body(request, 0, [request, limit, too_large](std::optional<std::string>) {
+          send(request, too_large(request.request_uri().path(), limit));
         });
         return;
       }
       if (!has_length && headers.has(http::header_names::transfer_encoding)) {
-        read_bounded_body(request, static_cast<size_t>(limit), [handler, request, limit](std::optional<std::string> body) {
-          if (!body) return send(request, too_large(limit));
+        read_bounded_body(request, static_cast<size_t>(limit),
+                          [handler, request, limit, too_large](std::optional<std::string> body) {
+          if (!body) return send(request, too_large(request.request_uri().path(), limit));
           dispatch(handler, request, std::move(*body));
         });
         return;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "api/topics/topic_errors.h"
 #include "common/random.h"
 
 namespace spool {
@@ -52,6 +53,14 @@ void Dispatcher::handle(HttpRequest request, Reply reply) {
     return;
   }
   handle_sqs(request, reply, start);
+}
+
+HttpResponse Dispatcher::too_large(const std::string& path, int64_t limit) const {
+  if (topics_ == nullptr || !TopicService::owns_path(path)) return plain_too_large(limit);
+  Json details = Json::object();
+  details.set("limit", Json::number(limit));
+  return topic_error_response(413, "request_too_large",
+                              "the body is over " + std::to_string(limit) + " bytes", uuid_v4(), details);
 }
 
 void Dispatcher::handle_sqs(const HttpRequest& request, const Reply& reply,

@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "api/api_metrics.h"
+#include "api/http_server.h"
 #include "api/http_types.h"
 #include "api/sqs_protocol.h"
 #include "api/sqs_service.h"
@@ -28,6 +29,10 @@ class Dispatcher {
       : metrics_(metrics), is_ready_(std::move(is_ready)), sqs_(sqs), topics_(topics) {}
 
   void handle(HttpRequest request, Reply reply);
+  // The 413 for a body over the HTTP layer's `limit` (HttpServerOptions::too_large): the
+  // topics API's JSON `request_too_large` on its paths, SQS's front end's plain text
+  // elsewhere.
+  HttpResponse too_large(const std::string& path, int64_t limit) const;
 
  private:
   void handle_sqs(const HttpRequest& request, const Reply& reply,

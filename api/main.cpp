@@ -158,6 +158,9 @@ int run(const SpooldConfig& config) {
   http_options.max_body_bytes = config.api.max_request_bytes;
   http_options.threads = threads;
   http_options.engine = config.api.http_engine;
+  http_options.too_large = [&dispatcher](const std::string& path, int64_t limit) {
+    return dispatcher.too_large(path, limit);
+  };
   HttpServer server(http_options, [&dispatcher](HttpRequest request, Reply reply) {
     dispatcher.handle(std::move(request), std::move(reply));
   });

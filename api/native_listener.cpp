@@ -115,11 +115,6 @@ HttpResponse plain(int status, std::string body) {
   return r;
 }
 
-// As the cpprestsdk engine answers it (and SQS's front end: plain text, not an SQS error).
-HttpResponse too_large(int64_t limit) {
-  return plain(413, "HTTP content length exceeded " + std::to_string(limit) + " bytes.");
-}
-
 struct Worker;
 
 struct Conn {
@@ -172,6 +167,7 @@ struct Worker {
 
 struct Core {
   HttpHandler handler;
+  TooLargeResponder too_large;
   int64_t max_body_bytes = 0;
   int listen_fd = -1;
   std::atomic<bool> stopping{false};
@@ -447,7 +443,7 @@ void Worker::advance(const std::shared_ptr<Conn>& conn) {
   Reply reply = [core = core->self.lock(), conn, keep_alive, is_head](HttpResponse response) {
     finish(core, conn, std::move(response), keep_alive, is_head);
   };
-  if (is_too_large) return reply(too_large(core->max_body_bytes));
+  if (is_too_large) return reply(core->too_large(request.path, core->max_body_bytes));
   try {
     core->handler(std::move(request), std::move(reply));
   } catch (const std::exception& e) {
@@ -558,6 +554,8 @@ Status NativeListener::start() {
   core->self = core;
   core->handler = handler_;
   core->max_body_bytes = options_.max_body_bytes;
+  core->too_large = options_.too_large ? options_.too_large
+                                       : [](const std::string&, int64_t limit) { return plain_too_large(limit); };
   Status st = bind_and_listen(core->listen_fd);
   if (!st.ok()) return st;
   int threads = std::max(1, options_.threads);
