@@ -166,12 +166,19 @@ TEST(SegmentLog, ReopenReplaysEveryFrameWithItsPosition) {
   EXPECT_EQ(next->seq, log->recovery_report().next_seq);
 }
 
-TEST(SegmentLog, WritesZerosAheadOfSmallRoundsSoTheFileSizeMovesOncePerStep) {
-  TempDir dir;
-  SegmentLogOptions o = small_options(dir.path());
+// 16 KiB zero steps, with the whole 1 MiB segment reserved up front so the reservation
+// never caps them.
+SegmentLogOptions zero_fill_options(const std::string& dir) {
+  SegmentLogOptions o = small_options(dir);
   o.segment_bytes = 1 << 20;
   o.preallocate_bytes = 1 << 20;
   o.zero_fill_bytes = 16 << 10;
+  return o;
+}
+
+TEST(SegmentLog, WritesZerosAheadOfSmallRoundsSoTheFileSizeMovesOncePerStep) {
+  TempDir dir;
+  SegmentLogOptions o = zero_fill_options(dir.path());
   const std::string file = dir.sub(file_names::segment_file_name(SeqNo{0}));
   uint64_t end = 0;
   uint64_t zeroed_end = 48;  // the header alone
@@ -214,10 +221,7 @@ TEST(SegmentLog, WritesZerosAheadOfSmallRoundsSoTheFileSizeMovesOncePerStep) {
 
 TEST(SegmentLog, WritesNoZerosAfterLargeRounds) {
   TempDir dir;
-  SegmentLogOptions o = small_options(dir.path());
-  o.segment_bytes = 1 << 20;
-  o.preallocate_bytes = 1 << 20;
-  o.zero_fill_bytes = 16 << 10;
+  SegmentLogOptions o = zero_fill_options(dir.path());
   auto log = open_ok(o);
   ASSERT_TRUE(log);
   const std::string file = dir.sub(file_names::segment_file_name(SeqNo{0}));
