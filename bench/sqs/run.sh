@@ -20,6 +20,8 @@
 #   PROFILE=1                 perf-record spoold during one `send` run at the peak
 #   NO_BUILD=1                skip the build
 #   GEN_THREADS=1             epoll loop threads of the generator
+#   REPEAT=1                  runs of each scenario; the table shows the median one (by
+#                             msg/s, or req/s where there is none; latency rows by p99)
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -98,14 +100,24 @@ wait_http() {  # url seconds pid: until the URL answers 200
   return 1
 }
 
+REPEAT=${REPEAT:-1}
 ROWS=()
-run_gen() {  # label target args... ; appends the row, echoes the details to stderr
-  local label=$1 target=$2 out
+median_row() {  # rows...: the middle one by msg/s (req/s when empty; p99 for latency rows)
+  printf '%s\n' "$@" |
+    awk -F'|' '{ k = ($3 ~ /latency/) ? $8 : (($6 + 0 > 0) ? $6 : $5); gsub(/ /, "", k); print k "\t" $0 }' |
+    sort -g | awk -v n=$# 'NR == int((n + 1) / 2) { sub(/^[^\t]*\t/, ""); print }'
+}
+run_gen() {  # label target args... ; appends the (median) row, echoes the details to stderr
+  local label=$1 target=$2 out i
+  local rows=()
   shift 2
-  out=$("$GEN" --label="$label" --target="$target" --threads="$GEN_THREADS" "$@") || {
-    log "generator failed: $label $*"; echo "$out" >&2; return 1; }
-  echo "$out" | grep -v '^| ' >&2 || true
-  ROWS+=("$(echo "$out" | grep '^| ' | tail -1)")
+  for ((i = 0; i < REPEAT; i++)); do
+    out=$("$GEN" --label="$label" --target="$target" --threads="$GEN_THREADS" "$@") || {
+      log "generator failed: $label $*"; echo "$out" >&2; return 1; }
+    echo "$out" | grep -v '^| ' >&2 || true
+    rows+=("$(echo "$out" | grep '^| ' | tail -1)")
+  done
+  ROWS+=("$(median_row "${rows[@]}")")
 }
 row_rps() { echo "$1" | awk -F'|' '{gsub(/ /, "", $5); print $5}'; }
 
@@ -221,7 +233,7 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
 echo "Load average: $LOAD_START at start, $LOAD_END at end ($(nproc) cores; other builds share the machine)."
 for engine in $HTTP_ENGINES; do echo "Spool's send ($engine HTTP) peaks at ${BEST[$engine]}."; done
-echo "Generator: $GEN_THREADS epoll thread(s)."
+echo "Generator: $GEN_THREADS epoll thread(s); each row is the median of $REPEAT run(s)."
 echo
 echo "| target | scenario | connections | req/s | msg/s | p50 ms | p99 ms | errors |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
