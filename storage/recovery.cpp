@@ -28,7 +28,6 @@ bool has_valid_first_frame(const File& file, uint64_t size, SeqNo base) {
   return scanner.next().outcome == SegmentScanner::Outcome::kFrame;
 }
 
-// A SEAL must describe itself consistently and end the file.
 // True when [offset, size) holds only zero bytes: the log's own zero-filled space
 // (SegmentLogOptions::zero_fill_bytes), which every clean stop leaves behind.
 bool only_zeros(const File& file, uint64_t offset, uint64_t size) {
@@ -43,6 +42,7 @@ bool only_zeros(const File& file, uint64_t offset, uint64_t size) {
   return true;
 }
 
+// A SEAL must describe itself consistently and end the file.
 bool seal_is_consistent(const SegmentScanner::Step& step) {
   if (step.header.length != log_format::kSealPayloadSize) return false;
   auto seal = log_format::decode_seal_payload(reinterpret_cast<const uint8_t*>(step.payload.data()));
