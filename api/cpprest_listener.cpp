@@ -126,8 +126,7 @@ class CpprestListener : public HttpListener {
   CpprestListener(const HttpServerOptions& options, HttpHandler handler)
       : host_(options.host), port_(options.port), handler_(std::move(handler)),
         max_body_bytes_(options.max_body_bytes),
-        too_large_(options.too_large ? options.too_large
-                                     : [](const std::string&, int64_t limit) { return plain_too_large(limit); }) {
+        too_large_(options.too_large) {
     static std::once_flag sized;
     std::call_once(sized, [&] { crossplat::threadpool::initialize_with_threads(static_cast<size_t>(options.threads)); });
   }

@@ -13,7 +13,7 @@
 // Either way a body larger than `max_body_bytes` is answered 413 without reaching the
 // handler and without being kept: it is read and dropped as it arrives, so the client
 // reads the 413 rather than a reset connection (SDKs retry resets). The answer comes from
-// `too_large` when set (each API words its own), else plain text as SQS's front end.
+// `too_large` (each API words its own; by default plain text, as SQS's front end).
 //
 // Handlers must not block: they answer through the Reply, possibly later and from
 // another thread (a shard's). start()/stop() from one thread; stop() stops accepting and
@@ -43,7 +43,7 @@ struct HttpServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
   int64_t max_body_bytes = 8 * 1024 * 1024;
-  TooLargeResponder too_large;  // empty: plain_too_large
+  TooLargeResponder too_large = [](const std::string&, int64_t limit) { return plain_too_large(limit); };
   int threads = 2;  // I/O threads (native) or the process-wide pool size (cpprestsdk)
   HttpEngine engine = HttpEngine::kNative;
 };

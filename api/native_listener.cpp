@@ -554,8 +554,7 @@ Status NativeListener::start() {
   core->self = core;
   core->handler = handler_;
   core->max_body_bytes = options_.max_body_bytes;
-  core->too_large = options_.too_large ? options_.too_large
-                                       : [](const std::string&, int64_t limit) { return plain_too_large(limit); };
+  core->too_large = options_.too_large;
   Status st = bind_and_listen(core->listen_fd);
   if (!st.ok()) return st;
   int threads = std::max(1, options_.threads);

@@ -90,10 +90,6 @@ bool word_needs_escape(uint64_t w) {
   return below_space || has_zero_byte(w ^ (kOnes * '"')) || has_zero_byte(w ^ (kOnes * '\\'));
 }
 
-}  // namespace
-
-namespace {
-
 constexpr int kMaxDepth = 64;
 
 class Parser {
@@ -348,7 +344,6 @@ class Parser {
 };
 
 }  // namespace
-
 
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';

@@ -15,7 +15,6 @@ namespace spool::topic_handlers {
 namespace {
 
 constexpr std::string_view kBatchMediaType = "application/vnd.spool.kafka-batch";
-constexpr size_t kMaxBatchBody = 8u << 20;
 
 // The media type without parameters, lower-cased: "Application/X; a=b" -> "application/x".
 std::string media_type(const std::string& content_type) {
@@ -41,9 +40,9 @@ void produce_batches(TopicCallPtr call) {
                              call->request_id),
         "unsupported_media_type");
   }
-  if (call->request.body.size() > kMaxBatchBody) {
+  if (call->request.body.size() > topics::kMaxProduceBodyBytes) {
     Json details = Json::object();
-    details.set("limit", Json::number(static_cast<int64_t>(kMaxBatchBody)));
+    details.set("limit", Json::number(static_cast<int64_t>(topics::kMaxProduceBodyBytes)));
     return call->fail(Status(Errc::kRequestTooLarge, "the body is over 8 MiB"), details);
   }
   // The body moves to the engine, which rewrites offsets (and, if needed, timestamps) in it.

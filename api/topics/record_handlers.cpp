@@ -9,8 +9,6 @@
 namespace spool::topic_handlers {
 namespace {
 
-constexpr size_t kMaxProduceBody = 8u << 20;
-
 Json index_details(const Status& s) {
   // Engine messages for one record start with "record <i>: ".
   Json details;
@@ -29,9 +27,9 @@ Json index_details(const Status& s) {
 void produce(TopicCallPtr call, std::optional<int32_t> only_partition) {
   auto topic = call->topic_at(1);
   if (!topic) return;
-  if (call->request.body.size() > kMaxProduceBody) {
+  if (call->request.body.size() > topics::kMaxProduceBodyBytes) {
     Json details = Json::object();
-    details.set("limit", Json::number(kMaxProduceBody));
+    details.set("limit", Json::number(topics::kMaxProduceBodyBytes));
     return call->fail(Status(Errc::kRequestTooLarge, "the body is over 8 MiB"), details);
   }
   auto records = decode_produce_body(call->request.body);

@@ -60,10 +60,7 @@ void TopicEngine::produce_batches(TopicPtr topic, int32_t partition, std::string
   if (Status s = check_against_topic(*topic, *split, now); !s.ok()) return done(s);
   size_t records = 0;
   for (const record_batch::IncomingBatch& b : *split) records += static_cast<size_t>(b.info.record_count);
-  if (records > kMaxRecordsPerProduce) {
-    return done(Status(Errc::kRequestTooLarge, "a produce call holds at most 10000 records; this one has " +
-                                                   std::to_string(records)));
-  }
+  if (Status s = check_produce_record_count(records); !s.ok()) return done(s);
 
   BatchProduceResult result;
   std::vector<BatchToAppend> batches;

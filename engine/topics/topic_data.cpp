@@ -55,10 +55,7 @@ void TopicEngine::produce(TopicPtr topic, std::vector<ProduceRecord> records,
   const int64_t now = options_.clock->now_ms();
   const int32_t count = topic->partition_count();
   if (records.empty()) return done(Status(Errc::kInvalidRecord, "records must hold at least one record"));
-  if (records.size() > kMaxRecordsPerProduce) {
-    return done(Status(Errc::kRequestTooLarge, "a produce call holds at most 10000 records; this one has " +
-                                                   std::to_string(records.size())));
-  }
+  if (Status s = check_produce_record_count(records.size()); !s.ok()) return done(s);
   if (only_partition && (*only_partition < 0 || *only_partition >= count)) {
     return done(partition_missing(*topic, *only_partition));
   }
@@ -352,6 +349,12 @@ void TopicEngine::delete_group_offsets(const std::string& account, const std::st
   }
   Status placed = groups_->drop(account, group, topic->id, done);
   if (!placed.ok()) done(placed);
+}
+
+Status check_produce_record_count(size_t records) {
+  if (records <= kMaxRecordsPerProduce) return Status();
+  return Status(Errc::kRequestTooLarge, "a produce call holds at most " + std::to_string(kMaxRecordsPerProduce) +
+                                            " records; this one has " + std::to_string(records));
 }
 
 }  // namespace spool::topics

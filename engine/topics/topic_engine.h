@@ -121,8 +121,12 @@ struct PartitionFetchResult {
 };
 
 inline constexpr size_t kMaxFetchPartitions = 1000;
-// Records one produce call may carry, JSON or raw batches (spec section 5's limits).
+// What one produce call may carry, JSON or raw batches (spec section 5's limits): records,
+// and body bytes (spoold's default HTTP cap is the same 8 MiB).
 inline constexpr size_t kMaxRecordsPerProduce = 10'000;
+inline constexpr size_t kMaxProduceBodyBytes = 8u << 20;
+// kRequestTooLarge when `records` passes kMaxRecordsPerProduce.
+Status check_produce_record_count(size_t records);
 
 // The /batches fast path (spec section 5): Kafka v2 batches in and out, no JSON per record.
 struct BatchProduceResult {
