@@ -13,16 +13,16 @@ std::string DedupeWindow::key(bool per_group, std::string_view group_id, std::st
 }
 
 DedupeWindow::Entry* DedupeWindow::find(const std::string& key, int64_t now_ms) {
-  auto it = entries_.find(key);
-  if (it == entries_.end() || it->second.expires_ms <= now_ms) return nullptr;
-  return &it->second;
+  Entry* e = entries_.find(key);
+  if (e == nullptr || e->expires_ms <= now_ms) return nullptr;
+  return e;
 }
 
 DedupeWindow::Entry& DedupeWindow::insert(const std::string& key, std::string message_id, uint64_t seq,
                                           FramePosition position, int64_t sent_ms, bool durable,
                                           std::vector<FramePosition>* released) {
-  auto [it, fresh] = entries_.try_emplace(key);
-  Entry& e = it->second;
+  auto [found, fresh] = entries_.try_emplace(key);
+  Entry& e = *found;
   // An expired entry of the same key may still be here (expire() runs every few
   // seconds); its Expiry node will find a different seq and leave this one alone, so
   // the old pin is released now.
@@ -39,14 +39,14 @@ DedupeWindow::Entry& DedupeWindow::insert(const std::string& key, std::string me
 
 void DedupeWindow::settle(const std::string& key, uint64_t seq, const Status& outcome,
                           std::vector<FramePosition>* released) {
-  auto it = entries_.find(key);
-  if (it == entries_.end() || it->second.seq != seq) return;
-  std::vector<std::function<void(Status)>> waiters = std::move(it->second.waiters);
+  Entry* e = entries_.find(key);
+  if (e == nullptr || e->seq != seq) return;
+  std::vector<std::function<void(Status)>> waiters = std::move(e->waiters);
   if (outcome.ok()) {
-    it->second.durable = true;
+    e->durable = true;
   } else {
-    released->push_back(it->second.position);
-    entries_.erase(it);
+    released->push_back(e->position);
+    entries_.erase(key);
   }
   for (auto& w : waiters) w(outcome);
 }
@@ -56,22 +56,22 @@ void DedupeWindow::expire(int64_t now_ms, std::vector<FramePosition>* released) 
   for (size_t n = by_expiry_.size(); n > 0 && by_expiry_.front().expires_ms <= now_ms; --n) {
     Expiry x = std::move(by_expiry_.front());
     by_expiry_.pop_front();
-    auto it = entries_.find(x.key);
-    if (it == entries_.end() || it->second.seq != x.seq) continue;  // replaced or failed
-    if (!it->second.durable) {
+    Entry* e = entries_.find(x.key);
+    if (e == nullptr || e->seq != x.seq) continue;  // replaced or failed
+    if (!e->durable) {
       by_expiry_.push_back(std::move(x));  // its send is still being written
       continue;
     }
-    released->push_back(it->second.position);
-    entries_.erase(it);
+    released->push_back(e->position);
+    entries_.erase(x.key);
   }
 }
 
 void DedupeWindow::clear(std::vector<FramePosition>* released) {
-  for (auto& [k, e] : entries_) {
+  entries_.for_each([&](const std::string&, Entry& e) {
     released->push_back(e.position);
     for (auto& w : e.waiters) w(Status(Errc::kQueueNotFound, "The specified queue does not exist."));
-  }
+  });
   entries_.clear();
   by_expiry_.clear();
 }

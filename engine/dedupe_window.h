@@ -23,10 +23,10 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
+#include "engine/incremental_hash_map.h"
 #include "storage/log_types.h"
 
 namespace spool {
@@ -67,7 +67,7 @@ class DedupeWindow {
 
   template <class Fn>
   void for_each_position(Fn&& fn) const {
-    for (const auto& [k, e] : entries_) fn(e.position);
+    entries_.for_each([&](const std::string&, const Entry& e) { fn(e.position); });
   }
 
  private:
@@ -76,7 +76,7 @@ class DedupeWindow {
     std::string key;
     uint64_t seq;
   };
-  std::unordered_map<std::string, Entry> entries_;
+  IncrementalHashMap<std::string, Entry> entries_;
   std::deque<Expiry> by_expiry_;  // send order, so (nearly) expiry order
 };
 

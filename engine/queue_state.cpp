@@ -48,8 +48,8 @@ uint32_t QueueState::group_slot(std::string_view id) {
 
 bool QueueState::can_deliver(const Group& g) const {
   if (g.in_flight > 0 || g.seqs.empty()) return false;
-  auto it = messages_.find(g.seqs.front());
-  return it != messages_.end() && it->second.visible;
+  const StoredMessage* m = messages_.find(g.seqs.front());
+  return m != nullptr && m->visible;
 }
 
 void QueueState::offer(uint32_t slot) {
@@ -88,7 +88,7 @@ void QueueState::make_visible(uint64_t seq, StoredMessage& m) {
     ready_.push_back(seq);
     return;
   }
-  uint32_t slot = group_of_.at(seq);
+  uint32_t slot = group_of(seq);
   if (was_in_flight) adjust_in_flight(slot, -1);
   offer(slot);
 }
@@ -106,7 +106,7 @@ void QueueState::hide(uint64_t seq, StoredMessage& m, int64_t visible_at_ms) {
 void QueueState::add(uint64_t seq, StoredMessage message, int64_t now_ms, std::string_view group) {
   remove(seq);
   message.visible = false;
-  StoredMessage& m = messages_[seq] = message;
+  StoredMessage& m = *messages_.try_emplace(seq).first = message;
   if (oldest_sent_ms_ == 0 || m.sent_ms() < oldest_sent_ms_) oldest_sent_ms_ = m.sent_ms();
   // A pass under way may have looked at this message's bucket already; its oldest must
   // still count it.
@@ -117,7 +117,7 @@ void QueueState::add(uint64_t seq, StoredMessage message, int64_t now_ms, std::s
     // Sends complete in seq order, so this is nearly always an append; replay of a
     // RECEIVE re-files a head message, an insert near the front.
     seqs.insert(std::upper_bound(seqs.begin(), seqs.end(), seq), seq);
-    group_of_[seq] = slot;
+    *group_of_.try_emplace(seq).first = slot;
     if (m.in_flight()) adjust_in_flight(slot, +1);
   }
   if (m.visible_at_ms <= now_ms) {
@@ -128,33 +128,30 @@ void QueueState::add(uint64_t seq, StoredMessage message, int64_t now_ms, std::s
   }
 }
 
-FramePosition QueueState::erase(std::unordered_map<uint64_t, StoredMessage>::iterator it) {
-  uint64_t seq = it->first;
-  const StoredMessage& m = it->second;
+FramePosition QueueState::erase(uint64_t seq, const StoredMessage& m) {
   if (m.visible) {
     --ready_count_;
   } else if (m.receive_count == 0) {
     --delayed_count_;
   }
   if (fifo_) {
-    auto g = group_of_.find(seq);
-    uint32_t slot = g->second;
-    group_of_.erase(g);
+    uint32_t slot = group_of(seq);
+    group_of_.erase(seq);
     std::deque<uint64_t>& seqs = groups_[slot].seqs;
     auto at = std::lower_bound(seqs.begin(), seqs.end(), seq);
     if (at != seqs.end() && *at == seq) seqs.erase(at);
     if (m.in_flight()) adjust_in_flight(slot, -1);
   }
   FramePosition position = m.position;
-  messages_.erase(it);
+  messages_.erase(seq);  // `m` dies here
   return position;
 }
 
 std::optional<FramePosition> QueueState::remove(uint64_t seq) {
-  auto it = messages_.find(seq);
-  if (it == messages_.end()) return std::nullopt;
-  uint32_t slot = fifo_ ? group_of_.at(seq) : 0;
-  FramePosition position = erase(it);
+  const StoredMessage* m = messages_.find(seq);
+  if (m == nullptr) return std::nullopt;
+  uint32_t slot = fifo_ ? group_of(seq) : 0;
+  FramePosition position = erase(seq, *m);
   if (fifo_) {
     offer(slot);  // the next message may now lead the group
     release_if_idle(slot);
@@ -163,19 +160,18 @@ std::optional<FramePosition> QueueState::remove(uint64_t seq) {
 }
 
 const StoredMessage* QueueState::find(uint64_t seq) const {
-  auto it = messages_.find(seq);
-  return it == messages_.end() ? nullptr : &it->second;
+  return messages_.find(seq);
 }
 
 void QueueState::promote(int64_t now_ms) {
   while (!timers_.empty() && timers_.top().first <= now_ms) {
     auto [deadline, seq] = timers_.top();
     timers_.pop();
-    auto it = messages_.find(seq);
+    StoredMessage* m = messages_.find(seq);
     // A stale node: the message is gone, or its deadline moved since this node was pushed.
-    if (it == messages_.end() || it->second.visible_at_ms != deadline || it->second.visible) continue;
-    if (it->second.receive_count == 0) --delayed_count_;
-    make_visible(seq, it->second);
+    if (m == nullptr || m->visible_at_ms != deadline || m->visible) continue;
+    if (m->receive_count == 0) --delayed_count_;
+    make_visible(seq, *m);
   }
 }
 
@@ -183,7 +179,7 @@ void QueueState::count_receive(uint64_t seq, StoredMessage& m, int64_t now_ms, i
   m.set_receive_count(uint32_t{m.receive_count} + 1);
   if (m.first_receive_delta_ms == 0) m.set_first_receive_ms(now_ms);
   hide(seq, m, now_ms + visibility_ms);
-  if (fifo_) adjust_in_flight(group_of_.at(seq), +1);
+  if (fifo_) adjust_in_flight(group_of(seq), +1);
 }
 
 std::vector<PickedMessage> QueueState::receive(int max, int64_t now_ms, int64_t visibility_ms,
@@ -195,11 +191,11 @@ std::vector<PickedMessage> QueueState::receive(int max, int64_t now_ms, int64_t 
   while (static_cast<int>(picked.size()) < max && !ready_.empty()) {
     uint64_t seq = ready_.front();
     ready_.pop_front();
-    auto it = messages_.find(seq);
-    if (it == messages_.end() || !it->second.visible) continue;  // stale
-    StoredMessage& m = it->second;
+    StoredMessage* found = messages_.find(seq);
+    if (found == nullptr || !found->visible) continue;  // stale
+    StoredMessage& m = *found;
     if (m.sent_ms() + retention_ms <= now_ms) {
-      expired->push_back(erase(it));
+      expired->push_back(erase(seq, m));
       continue;
     }
     count_receive(seq, m, now_ms, visibility_ms);
@@ -221,11 +217,11 @@ std::vector<PickedMessage> QueueState::receive_fifo(int max, int64_t now_ms, int
       size_t i = 0;
       while (static_cast<int>(picked.size()) < max && i < groups_[slot].seqs.size()) {
         uint64_t seq = groups_[slot].seqs[i];
-        auto it = messages_.find(seq);
-        if (it == messages_.end() || !it->second.visible) break;
-        StoredMessage& m = it->second;
+        StoredMessage* found = messages_.find(seq);
+        if (found == nullptr || !found->visible) break;
+        StoredMessage& m = *found;
         if (m.sent_ms() + retention_ms <= now_ms) {
-          expired->push_back(erase(it));  // the next message moves up to index i
+          expired->push_back(erase(seq, m));  // the next message moves up to index i
           continue;
         }
         count_receive(seq, m, now_ms, visibility_ms);
@@ -245,15 +241,15 @@ std::vector<PickedMessage> QueueState::receive_fifo(int max, int64_t now_ms, int
 
 void QueueState::refile(uint64_t seq, const StoredMessage& m, int64_t now_ms) {
   std::string group;
-  if (fifo_) group = groups_[group_of_.at(seq)].id;
+  if (fifo_) group = groups_[group_of(seq)].id;
   add(seq, m, now_ms, group);
 }
 
 void QueueState::set_received(uint64_t seq, uint32_t receive_count, int64_t visible_at_ms,
                               int64_t first_receive_ms, int64_t now_ms) {
-  auto it = messages_.find(seq);
-  if (it == messages_.end()) return;
-  StoredMessage m = it->second;
+  const StoredMessage* found = messages_.find(seq);
+  if (found == nullptr) return;
+  StoredMessage m = *found;
   m.set_receive_count(receive_count);
   m.set_first_receive_ms(first_receive_ms);
   m.visible_at_ms = visible_at_ms;
@@ -261,9 +257,9 @@ void QueueState::set_received(uint64_t seq, uint32_t receive_count, int64_t visi
 }
 
 void QueueState::set_visible_at(uint64_t seq, int64_t visible_at_ms, int64_t now_ms) {
-  auto it = messages_.find(seq);
-  if (it == messages_.end()) return;
-  StoredMessage m = it->second;
+  const StoredMessage* found = messages_.find(seq);
+  if (found == nullptr) return;
+  StoredMessage m = *found;
   m.visible_at_ms = visible_at_ms;
   refile(seq, m, now_ms);
 }
@@ -283,9 +279,9 @@ bool QueueState::has_deliverable(int64_t now_ms) {
 
 void QueueState::purge(uint64_t up_to_seq, std::vector<FramePosition>* removed) {
   std::vector<uint64_t> doomed;
-  for (const auto& [seq, m] : messages_) {
+  messages_.for_each([&](uint64_t seq, const StoredMessage&) {
     if (seq <= up_to_seq) doomed.push_back(seq);
-  }
+  });
   for (uint64_t seq : doomed) {
     if (auto position = remove(seq)) removed->push_back(*position);
   }
@@ -299,16 +295,24 @@ void QueueState::expire(int64_t now_ms, int64_t retention_ms, std::vector<FrameP
 void QueueState::begin_expiry() {
   expiry_next_bucket_ = 0;
   expiry_oldest_ms_ = 0;
+  expiry_layout_ = messages_.layout();
 }
 
 bool QueueState::expire_some(int64_t now_ms, int64_t retention_ms, size_t budget,
                              std::vector<FramePosition>* expired) {
   if (!expiring()) return true;
+  // The pass walks buckets of one table. While the maps grow, the slice moves entries
+  // instead (a whole pass at once finishes the move first); a pass that began before the
+  // buckets were renumbered starts again.
+  bool moved = budget == kNoExpiryPass ? grow_now() : step_growth(budget);
+  if (!moved) return false;
+  if (expiry_layout_ != messages_.layout()) begin_expiry();
   std::vector<uint64_t> doomed;
-  const size_t buckets = messages_.bucket_count();
+  const auto& table = messages_.table();
+  const size_t buckets = table.bucket_count();
   size_t b = expiry_next_bucket_;
   for (size_t looked = 0; b < buckets && looked < budget; ++b, ++looked) {
-    for (auto it = messages_.begin(b); it != messages_.end(b); ++it) {
+    for (auto it = table.begin(b); it != table.end(b); ++it) {
       const int64_t sent = it->second.sent_ms();
       if (sent + retention_ms <= now_ms) {
         doomed.push_back(it->first);
@@ -317,8 +321,8 @@ bool QueueState::expire_some(int64_t now_ms, int64_t retention_ms, size_t budget
       }
     }
   }
-  // Removing may shrink nothing (unordered_map never rehashes on erase), so the bucket
-  // index stays meaningful for the next slice.
+  // Removing never starts a move (only adding does), so the bucket index stays
+  // meaningful for the next slice.
   for (uint64_t seq : doomed) {
     if (auto position = remove(seq)) expired->push_back(*position);
   }
@@ -330,6 +334,13 @@ bool QueueState::expire_some(int64_t now_ms, int64_t retention_ms, size_t budget
   expiry_next_bucket_ = kNoExpiryPass;
   return true;
 }
+
+bool QueueState::step_growth(size_t budget) {
+  bool done = messages_.step(budget);
+  return group_of_.step(budget) && done;
+}
+
+bool QueueState::grow_now() { return step_growth(messages_.size() + group_of_.size()); }
 
 QueueCounters QueueState::counters(int64_t now_ms) {
   promote(now_ms);

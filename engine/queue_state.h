@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "engine/incremental_hash_map.h"
 #include "storage/log_types.h"
 
 namespace spool {
@@ -114,8 +115,10 @@ class QueueState {
   // (a whole pass over 1M messages took tens of ms on the executor, which showed as
   // send-to-receive latency spikes on every queue of the shard). begin_expiry() starts a
   // pass; each expire_some() looks at up to `budget` hash buckets, removes what is older
-  // than retention and returns true once the pass is complete. A message added, or
-  // moved by a rehash, during a pass may escape it; the next pass takes it.
+  // than retention and returns true once the pass is complete. While the message maps
+  // grow (IncrementalHashMap), a slice moves up to `budget` entries instead, and a pass
+  // the growth renumbered starts again. A message added during a pass may escape it;
+  // the next pass takes it.
   void begin_expiry();
   bool expire_some(int64_t now_ms, int64_t retention_ms, size_t budget, std::vector<FramePosition>* expired);
   bool expiring() const { return expiry_next_bucket_ != kNoExpiryPass; }
@@ -125,7 +128,7 @@ class QueueState {
   // Calls fn(position) for every message held (start-up liveness accounting).
   template <class Fn>
   void for_each_position(Fn&& fn) const {
-    for (const auto& [seq, m] : messages_) fn(m.position);
+    messages_.for_each([&](uint64_t, const StoredMessage& m) { fn(m.position); });
   }
 
  private:
@@ -140,8 +143,8 @@ class QueueState {
   void promote(int64_t now_ms);
   void hide(uint64_t seq, StoredMessage& m, int64_t visible_at_ms);
   void make_visible(uint64_t seq, StoredMessage& m);
-  // Erases the entry and its group membership; no group is offered.
-  FramePosition erase(std::unordered_map<uint64_t, StoredMessage>::iterator it);
+  // Erases the entry `m` of `seq` and its group membership; no group is offered.
+  FramePosition erase(uint64_t seq, const StoredMessage& m);
   // Re-files a message with a new timing state, keeping its group.
   void refile(uint64_t seq, const StoredMessage& m, int64_t now_ms);
   std::vector<PickedMessage> receive_fifo(int max, int64_t now_ms, int64_t visibility_ms,
@@ -149,8 +152,13 @@ class QueueState {
                                           uint32_t max_receive_count);
   void count_receive(uint64_t seq, StoredMessage& m, int64_t now_ms, int64_t visibility_ms);
 
+  // Moves entries of growing maps: up to `budget` each, or all. True when none grows.
+  bool step_growth(size_t budget);
+  bool grow_now();
+
   // FIFO groups.
   uint32_t group_slot(std::string_view id);
+  uint32_t group_of(uint64_t seq) const { return *group_of_.find(seq); }
   void adjust_in_flight(uint32_t slot, int delta);
   bool can_deliver(const Group& g) const;
   void offer(uint32_t slot);
@@ -160,7 +168,7 @@ class QueueState {
 
   uint64_t queue_id_;
   bool fifo_;
-  std::unordered_map<uint64_t, StoredMessage> messages_;
+  IncrementalHashMap<uint64_t, StoredMessage> messages_;
   std::deque<uint64_t> ready_;  // standard only
   std::priority_queue<TimerNode, std::vector<TimerNode>, std::greater<TimerNode>> timers_;
   uint64_t ready_count_ = 0;    // messages with `visible` set
@@ -169,12 +177,13 @@ class QueueState {
   static constexpr size_t kNoExpiryPass = static_cast<size_t>(-1);
   size_t expiry_next_bucket_ = kNoExpiryPass;  // the pass under way: next bucket to look at
   int64_t expiry_oldest_ms_ = 0;                // the pass's oldest sent time so far
+  uint64_t expiry_layout_ = 0;                  // messages_.layout() the pass walks
 
   // FIFO only.
   std::vector<Group> groups_;
   std::vector<uint32_t> free_groups_;
   std::unordered_map<std::string, uint32_t> group_slots_;
-  std::unordered_map<uint64_t, uint32_t> group_of_;  // seq -> slot
+  IncrementalHashMap<uint64_t, uint32_t> group_of_;  // seq -> slot
   std::deque<uint32_t> ready_groups_;
   uint64_t groups_in_flight_ = 0;
 };

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace spool {
 namespace {
 
@@ -135,6 +137,33 @@ TEST(QueueState, RetentionPassInSlicesExpiresExactlyTheOldAndFindsTheOldest) {
   expired.clear();
   EXPECT_TRUE(q.expire_some(kNow + 10'000, 1500, 64, &expired));
   EXPECT_TRUE(expired.empty());
+}
+
+TEST(QueueState, AnExpiryPassThatGrowthInterruptsStartsAgainAndMissesNothing) {
+  QueueState q(7);
+  // 2,000 old messages (offset 0) and new ones (offset 1), interleaved by seq.
+  uint64_t seq = 1;
+  for (; seq <= 4000; ++seq) {
+    q.add(seq, message_at(seq % 2 == 0 ? kNow - 2000 : kNow, kNow, static_cast<uint32_t>(seq % 2)), kNow);
+  }
+  q.begin_expiry();
+  std::vector<FramePosition> expired;
+  ASSERT_FALSE(q.expire_some(kNow, 1500, 16, &expired));
+  // New messages until the map grows: the buckets the pass has counted are renumbered.
+  const size_t before = q.size();
+  while (q.size() < 3 * before) {  // past any capacity the map had: it grew
+    q.add(seq, message_at(kNow, kNow, 1), kNow);
+    ++seq;
+  }
+  int slices = 0;
+  while (!q.expire_some(kNow, 1500, 16, &expired)) ++slices;
+  EXPECT_GT(slices, 10);
+  std::set<uint64_t> old_positions;
+  for (const FramePosition& p : expired) old_positions.insert(p.offset);
+  EXPECT_EQ(old_positions, std::set<uint64_t>{0});
+  EXPECT_EQ(expired.size(), 2000u);  // each old message once, none left behind
+  EXPECT_EQ(q.size(), seq - 1 - 2000);
+  EXPECT_EQ(q.counters(kNow).oldest_sent_ms, kNow);
 }
 
 TEST(QueueState, PurgeRemovesUpToTheGivenSeq) {
