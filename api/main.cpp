@@ -140,6 +140,8 @@ int run(const SpooldConfig& config) {
   topic_options.shard_count = static_cast<uint32_t>(layout->shard_count);
   topic_options.clock = &clock;
   topic_options.metrics = &topic_metrics;
+  topic_options.max_partitions_per_account = static_cast<size_t>(config.engine.max_partitions_per_tenant);
+  topic_options.max_partitions = static_cast<size_t>(config.engine.max_partitions);
   auto topic_engine = topics::TopicEngine::open(topic_options, **topic_catalog);
   if (!topic_engine) return fail_start(topic_engine.error());
   TopicService topic_service(**topic_engine, **credentials, config.api, clock);

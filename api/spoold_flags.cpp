@@ -164,6 +164,13 @@ const std::vector<Flag>& flags() {
        "requests per second per tenant and node unless its own quota says otherwise; 0: no limit", false,
        bounded_int("default-max-requests-per-second", 0, 1000000,
                    [](SpooldConfig& c, int64_t n) { c.quotas.max_requests_per_second = n; })},
+      {"max-partitions-per-tenant", "SPOOL_MAX_PARTITIONS_PER_TENANT", "2048",
+       "topic partitions per tenant (each partition runs two threads)", false,
+       bounded_int("max-partitions-per-tenant", 1, 1 << 20,
+                   [](SpooldConfig& c, int64_t n) { c.engine.max_partitions_per_tenant = static_cast<int>(n); })},
+      {"max-partitions", "SPOOL_MAX_PARTITIONS", "8192", "topic partitions on this node, all tenants together",
+       false, bounded_int("max-partitions", 1, 1 << 20,
+                          [](SpooldConfig& c, int64_t n) { c.engine.max_partitions = static_cast<int>(n); })},
       {"log-level", "SPOOL_LOG_LEVEL", "info", "debug | info | warn | error", false, apply_log_level},
       {"repair", "SPOOL_REPAIR", "off", "start despite corrupt segments, skipping and reporting them",
        true, [](SpooldConfig& c, const std::string& v) {

@@ -117,6 +117,28 @@ void TopicEngine::unpublish(const Topic& topic) {
   if (it != directory_.end() && it->second->id == topic.id) directory_.erase(it);
 }
 
+Status TopicEngine::check_partition_quota(const std::string& account, size_t adding) const {
+  size_t account_partitions = 0, all_partitions = 0;
+  {
+    std::lock_guard lock(directory_mutex_);
+    for (const auto& [key, topic] : directory_) {
+      all_partitions += topic->partitions.size();
+      if (key.first == account) account_partitions += topic->partitions.size();
+    }
+  }
+  if (account_partitions + adding > options_.max_partitions_per_account) {
+    return Status(Errc::kResourceExhausted, "the account has " + std::to_string(account_partitions) +
+                                                " partitions; its quota is " +
+                                                std::to_string(options_.max_partitions_per_account));
+  }
+  if (all_partitions + adding > options_.max_partitions) {
+    return Status(Errc::kResourceExhausted, "this server holds " + std::to_string(all_partitions) +
+                                                " partitions, its limit is " +
+                                                std::to_string(options_.max_partitions));
+  }
+  return Status();
+}
+
 Result<TopicPtr> TopicEngine::find_topic(const std::string& account, const std::string& name) const {
   std::lock_guard lock(directory_mutex_);
   auto it = directory_.find({account, name});
@@ -153,6 +175,7 @@ void TopicEngine::create_topic(const std::string& account, const std::string& na
                          "the account has " + std::to_string(options_.max_topics_per_account) +
                              " topics, its quota"));
     }
+    if (Status s = check_partition_quota(account, static_cast<size_t>(partitions)); !s.ok()) return done(s);
     TopicRecord record;
     record.account_id = account;
     record.name = name;
@@ -206,6 +229,16 @@ void TopicEngine::alter_topic(TopicPtr topic, std::optional<std::map<std::string
     }
     auto next = std::make_shared<Topic>(**current);
     const int64_t now = options_.clock->now_ms();
+    if (partitions) {
+      // Checked before anything changes, so a refused alter changes nothing.
+      if (*partitions <= next->partition_count()) {
+        return done(Status(Errc::kInvalidPartitions, "partitions is " + std::to_string(*partitions) +
+                                                         "; must be more than the current " +
+                                                         std::to_string(next->partition_count())));
+      }
+      const auto adding = static_cast<size_t>(*partitions - next->partition_count());
+      if (Status s = check_partition_quota(topic->account, adding); !s.ok()) return done(s);
+    }
     if (merged != next->config_set) {
       if (Status s = catalog_.set_topic_config(topic->id, merged, now); !s.ok()) return done(s);
       next->config_set = merged;

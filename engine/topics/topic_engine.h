@@ -49,6 +49,9 @@ struct TopicEngineOptions {
   std::chrono::milliseconds retention_interval{30'000};  // spec/segments.md section 13
   std::chrono::milliseconds metrics_interval{2'000};
   size_t max_topics_per_account = 1000;
+  // Partitions per account and in all (EngineConfig says why they are limited).
+  size_t max_partitions_per_account = 2048;
+  size_t max_partitions = 8192;
 };
 
 // A live topic as of one moment; replaced whole when it changes.
@@ -285,6 +288,9 @@ class TopicEngine {
                                                          const TopicConfig& config);
   void publish(TopicPtr topic);
   void unpublish(const Topic& topic);
+  // kResourceExhausted when `adding` more partitions would pass the account's or the
+  // node's limit. On the catalog thread, so no create or alter races the count.
+  Status check_partition_quota(const std::string& account, size_t adding) const;
   void retain(const Topic& topic);
   void schedule_retention();
   void schedule_metrics();

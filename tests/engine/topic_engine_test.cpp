@@ -17,11 +17,13 @@ constexpr const char* kB = "222222222222";
 class TopicEngineTest : public ::testing::Test {
  protected:
   void SetUp() override { open(); }
-  void open() {
+  void open(size_t max_partitions_per_account = 2048, size_t max_partitions = 8192) {
     TopicEngineOptions o;
     o.data_dir = dir_.path();
     o.shard_count = 4;
     o.clock = &clock_;
+    o.max_partitions_per_account = max_partitions_per_account;
+    o.max_partitions = max_partitions;
     auto e = TopicEngine::open(o, catalog_);
     ASSERT_TRUE(e) << e.error().to_string();
     engine_ = std::move(*e);
@@ -74,6 +76,43 @@ TEST_F(TopicEngineTest, EachAccountSeesOnlyItsOwnTopics) {
   int64_t total_a = 0;
   for (int p = 0; p < 2; ++p) total_a += *engine_->list_offset(a, p, kLatest)->offset;
   EXPECT_EQ(total_a, 1);
+}
+
+TEST_F(TopicEngineTest, PartitionsAreLimitedPerAccountAndPerNode) {
+  engine_.reset();
+  open(/*max_partitions_per_account=*/6, /*max_partitions=*/10);
+  auto try_create = [&](const std::string& account, const std::string& name, int partitions) {
+    std::promise<Result<TopicPtr>> p;
+    engine_->create_topic(account, name, partitions, {}, [&](Result<TopicPtr> r) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  };
+  auto try_grow = [&](TopicPtr t, int partitions) {
+    std::promise<Result<TopicPtr>> p;
+    engine_->alter_topic(t, std::nullopt, partitions, [&](Result<TopicPtr> r) { p.set_value(std::move(r)); });
+    return p.get_future().get();
+  };
+  TopicPtr a = create(kA, "a1", 4);
+  ASSERT_TRUE(a);
+  auto over = try_create(kA, "a2", 3);  // 7 > 6 for the account
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code(), Errc::kResourceExhausted);
+  EXPECT_EQ(over.error().message(), "the account has 4 partitions; its quota is 6");
+  EXPECT_EQ(engine_->find_topic(kA, "a2").status().code(), Errc::kTopicNotFound);
+  ASSERT_TRUE(try_create(kA, "a2", 2));
+  auto grown = try_grow(a, 5);  // 7 > 6
+  ASSERT_FALSE(grown);
+  EXPECT_EQ(grown.error().code(), Errc::kResourceExhausted);
+  EXPECT_EQ(engine_->find_topic(kA, "a1").value()->partition_count(), 4);
+  // Another account has its own 6, but the node holds at most 10 in all.
+  ASSERT_TRUE(try_create(kB, "b1", 4));
+  auto full = try_create(kB, "b2", 1);
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().message(), "this server holds 10 partitions, its limit is 10");
+  // Deleting a topic gives its partitions back.
+  std::promise<Status> deleted;
+  engine_->delete_topic(engine_->find_topic(kA, "a2").value(), [&](Status s) { deleted.set_value(s); });
+  ASSERT_TRUE(deleted.get_future().get().ok());
+  ASSERT_TRUE(try_create(kB, "b2", 2));
 }
 
 TEST_F(TopicEngineTest, GroupOffsetsAreKeptPerAccountAndSurviveARestart) {
