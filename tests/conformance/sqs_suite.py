@@ -517,6 +517,16 @@ class SendMessageTest(SqsTestCase):
 
 
 class SendMessageBatchTest(SqsTestCase):
+    def test_a_batch_over_one_mib_is_refused_whole(self):
+        _, url = self.new_queue("bigbatch")
+        # Each body is within the 1 MiB message limit; together they pass the batch's.
+        err = self.assert_error("AWS.SimpleQueueService.BatchRequestTooLong", self.sqs.send_message_batch,
+                                QueueUrl=url, Entries=[{"Id": "a", "MessageBody": "x" * 600000},
+                                                       {"Id": "b", "MessageBody": "y" * 600000}])
+        self.assertEqual(err["Error"]["Message"],
+                         "Batch requests cannot be longer than 1048576 bytes. You have sent 1200000 bytes.")
+        self.assertEqual(self.counters(url), (0, 0, 0))
+
     def test_mixed_success_and_failure(self):
         _, url = self.new_queue("batch")
         attrs = {"k": {"DataType": "String", "StringValue": "v"}}
