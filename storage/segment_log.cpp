@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <future>
+#include <system_error>
 
 #include "common/check.h"
 #include "common/log.h"
@@ -63,9 +64,15 @@ Result<std::unique_ptr<SegmentLog>> SegmentLog::open(SegmentLogOptions options,
   std::unique_ptr<SegmentLog> log(new SegmentLog(std::move(options)));
   if (Status s = log->adopt(std::move(*recovered)); !s.ok()) return s;
   const std::string tag = log->options_.thread_tag.empty() ? "log" : log->options_.thread_tag;
-  log->completions_ = std::make_unique<CompletionQueue>(
-      [raw = log.get()](uint64_t upto) { raw->completions_ran(upto); }, "done-" + tag);
-  log->sync_thread_ = std::thread([raw = log.get()] { raw->sync_loop(); });
+  try {
+    log->completions_ = std::make_unique<CompletionQueue>(
+        [raw = log.get()](uint64_t upto) { raw->completions_ran(upto); }, "done-" + tag);
+    log->sync_thread_ = std::thread([raw = log.get()] { raw->sync_loop(); });
+  } catch (const std::system_error& e) {
+    // Out of threads (a process or system limit, many topic partitions): this log can't
+    // run, which is an error for whoever opens it, not a reason to end the process.
+    return Status(Errc::kUnavailable, std::string("cannot start the log's threads: ") + e.what());
+  }
   pthread_setname_np(log->sync_thread_.native_handle(), ("sync-" + tag).substr(0, 15).c_str());
   return log;
 }

@@ -24,13 +24,17 @@ def free_port():
         return s.getsockname()[1]
 
 
-def parent_death_signal(sig):
-    """A preexec_fn that makes the child receive `sig` when this process dies."""
+def parent_death_signal(sig, cgroup=None):
+    """A preexec_fn that makes the child receive `sig` when this process dies, and moves
+    it into the (v1) cgroup directory `cgroup` when given."""
     def arm():
         try:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
         except Exception:
             pass
+        if cgroup:
+            with open(os.path.join(cgroup, "cgroup.procs"), "w") as f:
+                f.write(str(os.getpid()))
     return arm
 
 
@@ -45,14 +49,15 @@ def make_data_root(prefix):
 class Spoold:
     """spoold on --data-dir `data_dir`, output appended to `log_path`, on a port picked
     once (so a restart keeps the endpoint). `args` are further flags; `env` replaces the
-    environment when given."""
+    environment when given; `cgroup` is a cgroup directory to start it in."""
 
-    def __init__(self, binary, data_dir, log_path, args=(), env=None):
+    def __init__(self, binary, data_dir, log_path, args=(), env=None, cgroup=None):
         self.binary = binary
         self.data_dir = data_dir
         self.log_path = log_path
         self.args = list(args)
         self.env = env
+        self.cgroup = cgroup
         self.port = free_port()
         self.endpoint = "http://127.0.0.1:%d" % self.port
         self.proc = None
@@ -67,7 +72,7 @@ class Spoold:
             self.proc = subprocess.Popen(
                 [self.binary, "--data-dir", self.data_dir, "--listen", "127.0.0.1:%d" % self.port] + self.args,
                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env,
-                preexec_fn=parent_death_signal(signal.SIGKILL))
+                preexec_fn=parent_death_signal(signal.SIGKILL, self.cgroup))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
