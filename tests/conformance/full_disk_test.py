@@ -13,17 +13,14 @@ under CI=true.
 Usage: full_disk_test.py --spoold PATH [--keep]
 """
 
-import argparse
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from spoold_process import Spoold, make_data_root  # noqa: E402
+from spoold_process import Spoold, run_checks  # noqa: E402
 
 REGION = "us-east-1"
 BODY_BYTES = 60_000
@@ -56,14 +53,14 @@ def send_batch(sqs, url, first):
     return acked, errors
 
 
-def check(args, root):
+def check_full_disk(binary, root):
     mount_point = os.path.join(root, "disk")
     os.makedirs(mount_point)
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", mount_point],
                              capture_output=True, text=True)
     if mounted.returncode != 0:
         return "cannot mount a tmpfs here: %s" % mounted.stderr.strip()
-    server = Spoold(args.spoold, os.path.join(mount_point, "data"), os.path.join(root, "spoold.log"))
+    server = Spoold(binary, os.path.join(mount_point, "data"), os.path.join(root, "spoold.log"))
     try:
         server.start(timeout=120)
         sqs = client(server.endpoint)
@@ -136,33 +133,5 @@ def check(args, root):
             time.sleep(0.2)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--spoold", required=True)
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    root = make_data_root("spool-full-disk-")
-    ok = False
-    try:
-        skipped = check(args, root)
-        if skipped and os.environ.get("CI") == "true":
-            print("FAIL full_disk: cannot run here: %s" % skipped)
-        elif skipped:
-            print("SKIP full_disk: %s" % skipped)
-            ok = True
-        else:
-            print("PASS full_disk")
-            ok = True
-    except Exception:
-        print("FAIL full_disk\n%s" % traceback.format_exc())
-        log = os.path.join(root, "spoold.log")
-        if os.path.exists(log):
-            print("--- spoold.log (tail)\n" + "".join(open(log, errors="replace").readlines()[-40:]))
-    if not args.keep:
-        shutil.rmtree(root, ignore_errors=True)
-    print("%d passed, %d failed" % (1 if ok else 0, 0 if ok else 1))
-    sys.exit(0 if ok else 1)
-
-
 if __name__ == "__main__":
-    main()
+    run_checks((check_full_disk,), "spool-full-disk-")

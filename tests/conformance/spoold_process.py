@@ -113,20 +113,60 @@ class Spoold:
             return ""
 
 
+def spoold_args():
+    """The conformance scripts' command line: --spoold PATH [--keep]."""
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--spoold", required=True)
+    ap.add_argument("--keep", action="store_true")
+    return ap.parse_args()
+
+
+def run_checks(checks, prefix):
+    """The main() of scripts made of independent checks, each check(spoold, root) starting
+    its own spoold under `root`. A check returns None when it ran, or why it cannot run on
+    this machine: printed as SKIP, and a failure under CI=true (as for a missing client).
+    On a failure, the tails of the *.log files under `root` are printed. Prints
+    `N passed, M failed` and exits 0 only when nothing failed."""
+    import glob
+    import shutil
+    import traceback
+
+    args = spoold_args()
+    root = make_data_root(prefix)
+    passed = failed = 0
+    for check in checks:
+        try:
+            skipped = check(args.spoold, root)
+            if skipped and os.environ.get("CI") == "true":
+                raise AssertionError("cannot run here: " + skipped)
+            if skipped:
+                print("SKIP %s: %s" % (check.__name__, skipped), flush=True)
+                continue
+            passed += 1
+            print("PASS %s" % check.__name__, flush=True)
+        except Exception:
+            failed += 1
+            print("FAIL %s\n%s" % (check.__name__, traceback.format_exc()), flush=True)
+            for log in sorted(glob.glob(os.path.join(root, "*.log"))):
+                with open(log, errors="replace") as f:
+                    print("--- %s (tail)\n%s" % (os.path.basename(log), "".join(f.readlines()[-30:])))
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(0 if failed == 0 else 1)
+
+
 def run_suite(suite_class, prefix):
     """The main() of a suite class run against one spoold: parses --spoold and --keep,
     starts spoold, calls every test_* method in definition order (they may build on each
     other), checks that spoold then stops cleanly on SIGTERM, prints `N passed, M failed`
     and exits 0 only when everything passed."""
-    import argparse
     import shutil
     import time
     import traceback
 
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--spoold", required=True)
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
+    args = spoold_args()
     root = make_data_root(prefix)
     server = Spoold(args.spoold, os.path.join(root, "data"), os.path.join(root, "spoold.log"))
     passed = failed = 0

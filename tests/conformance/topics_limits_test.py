@@ -15,16 +15,13 @@ Usage: topics_limits_test.py --spoold PATH [--keep]
 Last line: `N passed, M failed`. Exit 0 when all passed.
 """
 
-import argparse
 import os
-import shutil
 import subprocess
 import sys
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from spoold_process import Spoold, make_data_root  # noqa: E402
+from spoold_process import Spoold, run_checks  # noqa: E402
 from topics_client import TopicsClient, eq  # noqa: E402
 
 
@@ -122,36 +119,5 @@ def check_thread_exhaustion(binary, root):
     return None
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--spoold", required=True)
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    root = make_data_root("spool-topics-limits-")
-    passed = failed = 0
-    for check in (check_quotas, check_thread_exhaustion):
-        try:
-            skipped = check(args.spoold, root)
-            if skipped:
-                # As the client suites: what is missing fails under CI=true.
-                if os.environ.get("CI") == "true":
-                    raise AssertionError("cannot run here: " + skipped)
-                print("SKIP %s: %s" % (check.__name__, skipped), flush=True)
-                continue
-            passed += 1
-            print("PASS %s" % check.__name__, flush=True)
-        except Exception:
-            failed += 1
-            print("FAIL %s\n%s" % (check.__name__, traceback.format_exc()), flush=True)
-            for log in ("quota.log", "threads.log"):
-                path = os.path.join(root, log)
-                if os.path.exists(path):
-                    print("--- %s (tail)\n%s" % (log, "".join(open(path, errors="replace").readlines()[-30:])))
-    if not args.keep:
-        shutil.rmtree(root, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(0 if failed == 0 else 1)
-
-
 if __name__ == "__main__":
-    main()
+    run_checks((check_quotas, check_thread_exhaustion), "spool-topics-limits-")
