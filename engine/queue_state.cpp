@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/check.h"
+
 namespace spool {
 
 StoredMessage StoredMessage::make(FramePosition position, int64_t sent_ms, int64_t visible_at_ms,
@@ -44,6 +46,12 @@ uint32_t QueueState::group_slot(std::string_view id) {
   groups_[slot].id = std::string(id);
   group_slots_.emplace(groups_[slot].id, slot);
   return slot;
+}
+
+uint32_t QueueState::group_of(uint64_t seq) const {
+  const uint32_t* slot = group_of_.find(seq);
+  SPOOL_CHECK(slot != nullptr);
+  return *slot;
 }
 
 bool QueueState::can_deliver(const Group& g) const {

@@ -158,7 +158,8 @@ class QueueState {
 
   // FIFO groups.
   uint32_t group_slot(std::string_view id);
-  uint32_t group_of(uint64_t seq) const { return *group_of_.find(seq); }
+  // Every FIFO message has a group (add() files it); a miss is a broken invariant.
+  uint32_t group_of(uint64_t seq) const;
   void adjust_in_flight(uint32_t slot, int delta);
   bool can_deliver(const Group& g) const;
   void offer(uint32_t slot);
