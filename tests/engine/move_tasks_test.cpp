@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <future>
 #include <set>
 #include <thread>
@@ -14,6 +13,7 @@
 #include "engine/queue_engine.h"
 #include "tests/fakes/memory_catalog.h"
 #include "tests/fakes/memory_move_task_catalog.h"
+#include "tests/storage/storage_test_util.h"
 
 namespace spool {
 namespace {
@@ -22,21 +22,12 @@ using namespace std::chrono_literals;
 
 constexpr const char* kAccount = "111111111111";
 
-class MoveTasksTest : public testing::Test {
+class MoveTasksTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = testing::TempDir() + "/move_tasks_test_" + std::to_string(::getpid()) + "_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    open();
-  }
-  void TearDown() override {
-    engine_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { open(); }
   void open() {
     QueueEngineOptions o;
-    o.data_dir = dir_;
+    o.data_dir = dir_.path();
     o.clock = &clock_;
     o.move_task_catalog = &tasks_;
     auto layout = catalog_.ensure_cluster(2);
@@ -137,7 +128,7 @@ class MoveTasksTest : public testing::Test {
     return wait(p);
   }
 
-  std::string dir_;
+  testing::TempDir dir_;  // declared first: removed after the engine is gone
   FakeClock clock_;
   MemoryCatalog catalog_;
   MemoryMoveTaskCatalog tasks_;
