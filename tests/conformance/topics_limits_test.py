@@ -25,6 +25,10 @@ from spoold_process import Spoold, run_checks  # noqa: E402
 from topics_client import TopicsClient, eq  # noqa: E402
 
 
+def call(client, method, path, body=None):
+    status, reply, _ = client.call(method, path, body)
+    return status, reply
+
 
 def new_tenant(server, name):
     """A tenant made with `spoold admin`, as a client once the server knows its key."""
@@ -39,11 +43,6 @@ def new_tenant(server, name):
             raise AssertionError("the new tenant's key was not accepted within 15 s")
         time.sleep(0.1)
     return client
-
-
-def call(client, method, path, body=None):
-    status, reply, _ = client.call(method, path, body)
-    return status, reply
 
 
 def check_quotas(binary, root):
