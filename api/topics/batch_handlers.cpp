@@ -40,11 +40,7 @@ void produce_batches(TopicCallPtr call) {
                              call->request_id),
         "unsupported_media_type");
   }
-  if (call->request.body.size() > topics::kMaxProduceBodyBytes) {
-    Json details = Json::object();
-    details.set("limit", Json::number(static_cast<int64_t>(topics::kMaxProduceBodyBytes)));
-    return call->fail(Status(Errc::kRequestTooLarge, "the body is over 8 MiB"), details);
-  }
+  if (call->refuse_oversized_produce_body()) return;
   // The body moves to the engine, which rewrites offsets (and, if needed, timestamps) in it.
   call->engine.produce_batches(topic, *partition, std::move(call->request.body),
                                [call](Result<topics::BatchProduceResult> result) {

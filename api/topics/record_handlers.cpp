@@ -27,11 +27,7 @@ Json index_details(const Status& s) {
 void produce(TopicCallPtr call, std::optional<int32_t> only_partition) {
   auto topic = call->topic_at(1);
   if (!topic) return;
-  if (call->request.body.size() > topics::kMaxProduceBodyBytes) {
-    Json details = Json::object();
-    details.set("limit", Json::number(topics::kMaxProduceBodyBytes));
-    return call->fail(Status(Errc::kRequestTooLarge, "the body is over 8 MiB"), details);
-  }
+  if (call->refuse_oversized_produce_body()) return;
   auto records = decode_produce_body(call->request.body);
   if (!records) return call->fail(records.error(), index_details(records.error()));
   call->engine.produce(topic, std::move(*records), only_partition,

@@ -19,6 +19,14 @@ void TopicCall::fail(const Status& status, const Json& details) const {
   reply(topic_error_response(status, request_id, details), topic_error_for(status.code()).code);
 }
 
+bool TopicCall::refuse_oversized_produce_body() const {
+  if (request.body.size() <= topics::kMaxProduceBodyBytes) return false;
+  Json details = Json::object();
+  details.set("limit", Json::number(static_cast<int64_t>(topics::kMaxProduceBodyBytes)));
+  fail(Status(Errc::kRequestTooLarge, "the body is over 8 MiB"), details);
+  return true;
+}
+
 Status check_fields(const Json& object, std::initializer_list<std::string_view> allowed, std::string_view where) {
   for (const auto& [name, value] : object.members()) {
     bool known = false;

@@ -37,6 +37,9 @@ struct TopicCall {
 
   void ok(int status, std::string json_body) const;
   void fail(const Status& status, const Json& details = Json()) const;
+  // A produce body over topics::kMaxProduceBodyBytes: answers 413 request_too_large with
+  // the limit and returns true.
+  bool refuse_oversized_produce_body() const;
 
   // The body as a JSON object with only `allowed` members (kInvalidArgument otherwise,
   // naming the field). An empty body is an empty object.
