@@ -1,9 +1,32 @@
 // AddPermission and RemovePermission edit the queue's Policy attribute: one statement
 // per label (Sid), as SQS keeps them.
 #include "api/actions/action.h"
+#include "api/sqs_protocol.h"
+#include "auth/queue_policy.h"
 
 namespace spool {
 namespace {
+
+// "An Amazon SQS policy can have a maximum of seven actions per statement" (AddPermission).
+constexpr size_t kMaxActionsPerStatement = 7;
+
+// AddPermission grants "*" or the single form of an action another account may use; a
+// batch is granted through its single form, so SQS refuses "SendMessageBatch" here. The
+// two reasons are SQS's own: one for its owner-only actions, one for anything else.
+Status check_grantable(const std::string& action) {
+  if (action == "*" || (iam_action_of(action) == action && is_cross_account_action(action))) return Status();
+  const bool owner_only = is_sqs_action(action) && iam_action_of(action) == action;
+  return Status(Errc::kInvalidArgument, "Value SQS:" + action + " for parameter ActionName is invalid. Reason: " +
+                                            (owner_only ? "Only the queue owner is allowed to invoke this action."
+                                                        : "Please refer to the appropriate WSDL for a list of valid actions."));
+}
+
+// Principals are accounts, named by their 12-digit id (AddPermission takes no other kind).
+Status check_principal(const std::string& account) {
+  if (account.size() == 12 && account.find_first_not_of("0123456789") == std::string::npos) return Status();
+  return Status(Errc::kInvalidArgument,
+                "Value " + account + " for parameter PrincipalId is invalid. Reason: Unable to verify principal.");
+}
 
 Result<Json> current_policy(const QueueMeta& q, const std::string& arn) {
   auto it = q.attributes.find("Policy");
@@ -54,6 +77,17 @@ void add_permission_action(const ActionContext& ctx, const Json& request, Action
   if (!actions) return done(actions.error());
   if (accounts->empty()) return done(Status(Errc::kMissingParameter, "The request must contain the parameter AWSAccountIds."));
   if (actions->empty()) return done(Status(Errc::kMissingParameter, "The request must contain the parameter Actions."));
+  if (actions->size() > kMaxActionsPerStatement) {
+    return done(Status(Errc::kResourceExhausted, std::to_string(actions->size()) +
+                                                     " Actions were found, maximum allowed is " +
+                                                     std::to_string(kMaxActionsPerStatement) + "."));
+  }
+  for (const auto& action : *actions) {
+    if (Status st = check_grantable(action); !st.ok()) return done(st);
+  }
+  for (const auto& account : *accounts) {
+    if (Status st = check_principal(account); !st.ok()) return done(st);
+  }
   if (label->empty() || label->size() > 80 ||
       label->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
     return done(Status(Errc::kInvalidArgument, "Value " + *label + " for parameter Label is invalid. Reason: Must be "

@@ -55,6 +55,7 @@ STATUS_OF = {
     "AWS.SimpleQueueService.TooManyEntriesInBatchRequest": 400,
     "AWS.SimpleQueueService.BatchEntryIdsNotDistinct": 400,
     "AWS.SimpleQueueService.InvalidBatchEntryId": 400,
+    "OverLimit": 403,
 }
 
 # Modeled error shape per legacy code (what JSON's __type carries): spec section 2.
@@ -968,6 +969,34 @@ class PermissionsTest(SqsTestCase):
         self.assertIsNone(self.policy(url))
         self.assertNotIn("Policy", self.attributes(url))
         self.assert_error("InvalidParameterValue", self.sqs.remove_permission, QueueUrl=url, Label="second")
+
+    def test_add_permission_checks_actions_and_principals(self):
+        _, url = self.new_queue("permcheck")
+
+        def refused(code, actions, accounts=("111122223333",)):
+            err = self.assert_error(code, self.sqs.add_permission, QueueUrl=url, Label="l",
+                                    AWSAccountIds=list(accounts), Actions=list(actions))
+            return err["Error"]["Message"]
+
+        self.assertEqual(refused("InvalidParameterValue", ["Bogus"]),
+                         "Value SQS:Bogus for parameter ActionName is invalid. Reason: Please refer to the "
+                         "appropriate WSDL for a list of valid actions.")
+        # A batch is granted through its single form, never by its own name.
+        self.assertIn("SQS:SendMessageBatch", refused("InvalidParameterValue", ["SendMessageBatch"]))
+        self.assertEqual(refused("InvalidParameterValue", ["SendMessage", "DeleteQueue"]),
+                         "Value SQS:DeleteQueue for parameter ActionName is invalid. Reason: Only the queue "
+                         "owner is allowed to invoke this action.")
+        eight = ["SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility",
+                 "GetQueueAttributes", "GetQueueUrl", "PurgeQueue", "ListDeadLetterSourceQueues"]
+        self.assertEqual(refused("OverLimit", eight), "8 Actions were found, maximum allowed is 7.")
+        self.assertIn("PrincipalId", refused("InvalidParameterValue", ["SendMessage"], ["alice"]))
+        self.assertIsNone(self.policy(url), "a refused grant stores nothing")
+
+        self.sqs.add_permission(QueueUrl=url, Label="seven", AWSAccountIds=["111122223333"], Actions=eight[:7])
+        self.sqs.add_permission(QueueUrl=url, Label="all", AWSAccountIds=["444455556666"], Actions=["*"])
+        statements = {s["Sid"]: s for s in self.policy(url)["Statement"]}
+        self.assertEqual(sorted(statements["seven"]["Action"]), sorted("SQS:" + a for a in eight[:7]))
+        self.assertEqual(statements["all"]["Action"], "SQS:*")
 
 
 # ------------------------------------------------------------------- protocol facts
