@@ -1,34 +1,52 @@
 #include "common/random.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <cstring>
+#include <memory>
 
 #include "common/check.h"
 
 namespace spool {
+
+namespace {
+
+constexpr size_t kPool = 4096;
+
+// A thread's pool lives on the heap, made on its first use: a thread_local array would sit
+// in static TLS, which every thread of the process carries (topic partitions run two each),
+// whether or not it ever asks for random bytes.
+struct RandomPool {
+  std::unique_ptr<unsigned char[]> bytes;
+  size_t used = kPool;
+  ~RandomPool() {
+    if (bytes) OPENSSL_cleanse(bytes.get(), kPool);
+  }
+};
+
+}  // namespace
 
 std::string random_bytes(size_t n) {
   // RAND_bytes costs about 1.4 us a call whatever the size (locking, provider dispatch),
   // which was 9% of a SendMessageBatch's CPU with one UUID per message. Small requests
   // are served from a per-thread pool refilled 4 KiB at a time; the bytes are the same
   // DRBG output, just fetched in bulk.
-  constexpr size_t kPool = 4096;
   std::string out(n, '\0');
   if (n == 0) return out;
   if (n > kPool / 16) {
     SPOOL_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) == 1);
     return out;
   }
-  thread_local unsigned char pool[kPool];
-  thread_local size_t used = kPool;
-  if (kPool - used < n) {
-    SPOOL_CHECK(RAND_bytes(pool, static_cast<int>(kPool)) == 1);
-    used = 0;
+  thread_local RandomPool pool;
+  if (!pool.bytes) pool.bytes = std::make_unique<unsigned char[]>(kPool);
+  if (kPool - pool.used < n) {
+    SPOOL_CHECK(RAND_bytes(pool.bytes.get(), static_cast<int>(kPool)) == 1);
+    pool.used = 0;
   }
-  std::memcpy(out.data(), pool + used, n);
-  std::memset(pool + used, 0, n);  // handed out once: no copy stays behind
-  used += n;
+  std::memcpy(out.data(), pool.bytes.get() + pool.used, n);
+  std::memset(pool.bytes.get() + pool.used, 0, n);  // handed out once: no copy stays behind
+  pool.used += n;
   return out;
 }
 
