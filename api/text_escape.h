@@ -7,7 +7,9 @@
 
 namespace spool {
 
-// Appends `text` escaped for XML character data and attribute values.
+// Appends `text` escaped for XML character data and attribute values. Characters XML 1.0
+// does not allow, and bytes that are not well-formed UTF-8, are written as U+FFFD, so
+// the document always parses.
 void append_xml_escaped(std::string& out, std::string_view text);
 
 }  // namespace spool

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/utf8.h"
+
 namespace spool {
 
 Json Json::boolean(bool b) {
@@ -183,24 +185,6 @@ class Parser {
     return Status();
   }
 
-  static void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xc0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xe0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else {
-      out += static_cast<char>(0xf0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    }
-  }
-
   bool read_hex4(uint32_t* out) {
     if (pos_ + 4 > text_.size()) return false;
     uint32_t v = 0;
@@ -349,17 +333,32 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   // Runs that need no escape are appended whole, and found 8 bytes at a time: a fetch
   // writes megabytes of values, and this loop was its largest cost in a profile.
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
   size_t run = 0;
   for (size_t i = 0; i < text.size();) {
     if (i + 8 <= text.size()) {
       uint64_t word;
       std::memcpy(&word, text.data() + i, 8);
-      if (!word_needs_escape(word)) {
+      if (!word_needs_escape(word) && (word & kHigh) == 0) {
         i += 8;
         continue;
       }
     }
     unsigned char u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x80) {
+      // Passed on only when well-formed: error messages quote what clients sent, and
+      // JSON must be UTF-8.
+      Utf8Sequence s = decode_utf8(text, i);
+      if (s.ok && (s.code_point < 0xD800 || s.code_point > 0xDFFF)) {
+        i += s.length;
+        continue;
+      }
+      out.append(text.data() + run, i - run);
+      out += "\\ufffd";
+      i += s.length;
+      run = i;
+      continue;
+    }
     if (u >= 0x20 && u != '"' && u != '\\') {
       ++i;
       continue;

@@ -68,7 +68,9 @@ class Json {
   std::vector<Member> members_;
 };
 
-// Appends `text` as a JSON string literal, quotes included. `text` is UTF-8.
+// Appends `text` as a JSON string literal, quotes included. Bytes that are not
+// well-formed UTF-8, and lone surrogates, are written as \ufffd: the output is always
+// valid JSON, whatever a client sent (error messages quote its input).
 void append_json_string(std::string& out, std::string_view text);
 
 // Strict RFC 8259: one value, optional surrounding whitespace, nesting at most 64 deep;

@@ -16,6 +16,7 @@
 
 #include "common/json.h"
 #include "common/status.h"
+#include "common/utf8.h"
 
 namespace spool {
 
@@ -30,7 +31,5 @@ Result<std::optional<std::string>> decode_data_value(const Json* value, std::str
 // Appends the JSON form of `bytes` (null when nullopt). kInvalidArgument only for
 // kString with bytes that are not UTF-8.
 Status append_data_value(std::string& out, const std::optional<std::string_view>& bytes, ValueFormat format);
-
-bool is_valid_utf8(std::string_view bytes);
 
 }  // namespace spool

@@ -77,10 +77,11 @@ TEST(Json, SetReplacesAnExistingMember) {
 
 TEST(Json, EscapesAtEveryPositionOfTheWordAtATimeScan) {
   // The scan reads 8 bytes at a time: put each special byte at each position of a
-  // 21-byte string (words, then a 5-byte tail), next to UTF-8 and DEL, which pass as is.
+  // 21-byte string (words, then a 5-byte tail), next to UTF-8 and DEL, which pass as is,
+  // and a byte that is not UTF-8, which becomes U+FFFD.
   const std::pair<std::string, std::string> specials[] = {
       {"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {std::string(1, '\0'), "\\u0000"},
-      {"\x1f", "\\u001f"}, {" ", " "}, {"\x7f", "\x7f"}, {"\xc3", "\xc3"}, {"!", "!"}, {"#", "#"},
+      {"\x1f", "\\u001f"}, {" ", " "}, {"\x7f", "\x7f"}, {"\xc3\xa9", "\xc3\xa9"}, {"\xc3", "\\ufffd"}, {"!", "!"}, {"#", "#"},
       {"[", "["}, {"]", "]"}};
   for (const auto& [raw, escaped] : specials) {
     for (size_t at = 0; at < 21; ++at) {
