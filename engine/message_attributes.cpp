@@ -15,6 +15,7 @@
 #include <set>
 
 #include "common/check.h"
+#include "common/random.h"
 #include "engine/message_body.h"
 
 namespace spool {
@@ -242,7 +243,7 @@ size_t message_size_bytes(std::string_view body, const MessageAttributes& attrib
   return total;
 }
 
-std::string md5_of_message_attributes(const MessageAttributes& attributes) {
+std::string md5_digest_of_message_attributes(const MessageAttributes& attributes) {
   std::vector<const MessageAttribute*> sorted;
   sorted.reserve(attributes.size());
   for (const MessageAttribute& a : attributes) sorted.push_back(&a);
@@ -255,7 +256,11 @@ std::string md5_of_message_attributes(const MessageAttributes& attributes) {
     encoded.push_back(a->is_binary() ? char{2} : char{1});
     append_length_prefixed(encoded, a->value);
   }
-  return md5_hex(encoded);
+  return md5_digest(encoded);
+}
+
+std::string md5_of_message_attributes(const MessageAttributes& attributes) {
+  return hex_encode(md5_digest_of_message_attributes(attributes));
 }
 
 namespace {
@@ -291,20 +296,16 @@ std::string hex_digest(std::string_view bytes, const EVP_MD* kind) {
 
 }  // namespace
 
-std::string md5_hex(std::string_view bytes) {
-  unsigned char digest[MD5_DIGEST_LENGTH];
+std::string md5_digest(std::string_view bytes) {
+  std::string digest(MD5_DIGEST_LENGTH, '\0');
   MD5_CTX ctx;
   MD5_Init(&ctx);
   MD5_Update(&ctx, bytes.data(), bytes.size());
-  MD5_Final(digest, &ctx);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(2 * MD5_DIGEST_LENGTH, '\0');
-  for (size_t i = 0; i < MD5_DIGEST_LENGTH; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 0xF];
-  }
-  return out;
+  MD5_Final(reinterpret_cast<unsigned char*>(digest.data()), &ctx);
+  return digest;
 }
+
+std::string md5_hex(std::string_view bytes) { return hex_encode(md5_digest(bytes)); }
 
 std::string sha256_hex(std::string_view bytes) {
   static const EVP_MD* const sha256 = fetched("SHA256");

@@ -59,9 +59,12 @@ size_t message_size_bytes(std::string_view body, const MessageAttributes& attrib
 // transport byte (1 String/Number, 2 Binary), u32 length + value. Empty input -> the MD5
 // of nothing; SQS omits the member instead, which is the caller's business.
 std::string md5_of_message_attributes(const MessageAttributes& attributes);
+// The same MD5 as its 16 raw bytes, as messages store it.
+std::string md5_digest_of_message_attributes(const MessageAttributes& attributes);
 
-// Lowercase hex MD5 of `bytes` (MD5OfMessageBody, MD5OfBody).
+// Lowercase hex MD5 of `bytes` (MD5OfMessageBody, MD5OfBody), and its 16 raw bytes.
 std::string md5_hex(std::string_view bytes);
+std::string md5_digest(std::string_view bytes);
 // Lowercase hex SHA-256 of `bytes`.
 std::string sha256_hex(std::string_view bytes);
 

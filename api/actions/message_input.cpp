@@ -140,11 +140,12 @@ Result<PreparedMessage> read_outgoing_message(const ActionContext& ctx, const Qu
                                               std::to_string(settings.max_message_bytes) + " bytes.");
   }
   PreparedMessage p;
-  p.md5_body_hex = md5_hex(*body);
-  hex_decode(p.md5_body_hex, &p.message.md5_body);
+  // Computed raw, as stored; the hex forms are for the response.
+  p.message.md5_body = md5_digest(*body);
+  p.md5_body_hex = hex_encode(p.message.md5_body);
   if (!attributes->empty()) {
-    p.md5_attributes_hex = md5_of_message_attributes(*attributes);
-    hex_decode(p.md5_attributes_hex, &p.message.md5_attributes);
+    p.message.md5_attributes = md5_digest_of_message_attributes(*attributes);
+    p.md5_attributes_hex = hex_encode(p.message.md5_attributes);
   }
   if (!system->empty()) {
     p.md5_system_attributes_hex = md5_of_message_attributes(*system);

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "common/random.h"
+
 namespace spool {
 namespace {
 
@@ -40,6 +42,16 @@ TEST(MessageAttributesMd5, MatchesIndependentlyComputedValues) {
   EXPECT_EQ(md5_of_message_attributes({{"na\xC3\xAF" "ve", "String.utf8",
                                         "\xC3\xA9t\xC3\xA9 \xE2\x98\x83 \xF0\x9F\x98\x80"}}),
             "56a5c7c291c32b59171636ca4c41b108");
+}
+
+TEST(MessageAttributesMd5, RawDigestsAreTheBytesOfTheHexForms) {
+  const std::string empty = md5_digest("");
+  EXPECT_EQ(empty, std::string("\xd4\x1d\x8c\xd9\x8f\x00\xb2\x04\xe9\x80\x09\x98\xec\xf8\x42\x7e", 16));
+  EXPECT_EQ(md5_hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(md5_hex("hello"), "5d41402abc4b2a76b9719d911017c592");
+  const MessageAttributes hello = {string_attr("Hello", "World")};
+  EXPECT_EQ(md5_digest_of_message_attributes(hello).size(), 16u);
+  EXPECT_EQ(hex_encode(md5_digest_of_message_attributes(hello)), "7db7fb1ba7f41366a8ea5eb18220b26d");
 }
 
 TEST(MessageAttributesMd5, SystemAttributeUsesTheSameEncoding) {
