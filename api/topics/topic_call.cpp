@@ -23,7 +23,9 @@ bool TopicCall::refuse_oversized_produce_body() const {
   if (request.body.size() <= topics::kMaxProduceBodyBytes) return false;
   Json details = Json::object();
   details.set("limit", Json::number(static_cast<int64_t>(topics::kMaxProduceBodyBytes)));
-  fail(Status(Errc::kRequestTooLarge, "the body is over 8 MiB"), details);
+  // Worded as the listener's own refusal of bodies over its limit (Dispatcher::too_large).
+  fail(Status(Errc::kRequestTooLarge, "the body is over " + std::to_string(topics::kMaxProduceBodyBytes) + " bytes"),
+       details);
   return true;
 }
 
