@@ -6,28 +6,16 @@
 #include <optional>
 #include <string>
 
+#include "common/utf8.h"
+
 namespace spool {
 namespace {
 
-// UTF-8 encoding of one code point, written out here so the test does not trust the
-// decoder it checks.
+// UTF-8 encoding of one code point. The encoder is checked against literal bytes in
+// tests/common/utf8_test.cpp, apart from the decoder these tests check.
 std::string utf8(char32_t c) {
   std::string out;
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
+  append_utf8(out, c);
   return out;
 }
 
