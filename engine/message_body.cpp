@@ -15,10 +15,6 @@ std::string hex_label(uint32_t value) {
   return buffer;
 }
 
-}  // namespace
-
-namespace {
-
 // True when all 8 bytes are printable ASCII (0x20..0x7E), all of which SQS allows: the
 // common case, checked a word at a time before decoding code points one by one (the
 // byte loop was 4% of SendMessageBatch's CPU).

@@ -45,7 +45,6 @@ Result<std::optional<std::string>> decode_data_value(const Json* value, std::str
   return bad("type is '" + type->text() + "'; must be STRING, BINARY or JSON");
 }
 
-
 namespace {
 
 // True when every byte is printable ASCII other than '"' and '\\': valid UTF-8 that JSON
