@@ -416,24 +416,25 @@ class Spoold:
         data = os.path.join(self.dir, "data")
         os.mkdir(data)
         os.chmod(data, 0o755)
-        self.log = open(os.path.join(self.dir, "spoold.log"), "wb")
-        cmd = [self.binary, "--data-dir", data, "--listen", "127.0.0.1:%d" % self.port]
-        print("# starting: %s" % " ".join(cmd), flush=True)
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     preexec_fn=spoold_process.parent_death_signal(signal.SIGTERM))
-        deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("spoold exited during start-up (code %d):\n%s" % (self.proc.returncode,
-                                                                                    self.log_tail()))
+        log_path = os.path.join(self.dir, "spoold.log")
+        self.log = open(log_path, "ab")
+        for attempt in range(5):  # another suite's spoold may take the port first: pick again
+            if attempt:
+                self.port = spoold_process.free_port()
+                self.endpoint = "http://127.0.0.1:%d" % self.port
+            cmd = [self.binary, "--data-dir", data, "--listen", "127.0.0.1:%d" % self.port]
+            print("# starting: %s" % " ".join(cmd), flush=True)
+            offset = self.log.tell()
+            self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         preexec_fn=spoold_process.parent_death_signal(signal.SIGTERM))
             try:
-                with urllib.request.urlopen(self.endpoint + "/ready", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("spoold not ready within %d s:\n%s" % (self.start_timeout, self.log_tail()))
+                taken = spoold_process.wait_until_ready(self.proc, log_path, offset, self.port, self.start_timeout)
+            except RuntimeError as e:
+                raise RuntimeError("%s:\n%s" % (e, self.log_tail()))
+            if not taken:
+                return
+            self.log.seek(0, os.SEEK_END)
+        raise RuntimeError("no free port after 5 tries:\n%s" % self.log_tail())
 
     def log_tail(self, n=40):
         try:

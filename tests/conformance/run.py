@@ -110,26 +110,24 @@ class Spoold:
         data_dir = os.path.join(self.dir, "data")
         os.mkdir(data_dir)
         os.chmod(data_dir, 0o755)
-        self.port = spoold_process.free_port()
-        self.log_file = open(os.path.join(self.dir, "spoold.log"), "wb")
-        cmd = [self.binary, "--data-dir", data_dir, "--listen", "127.0.0.1:%d" % self.port]
-        log("starting: %s" % " ".join(cmd))
-        self.proc = subprocess.Popen(cmd, stdout=self.log_file, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, preexec_fn=spoold_process.parent_death_signal(signal.SIGTERM))
-        deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
-            code = self.proc.poll()
-            if code is not None:
-                raise RuntimeError("spoold exited during start-up with code %d:\n%s" % (code, self.log_tail()))
+        log_path = os.path.join(self.dir, "spoold.log")
+        self.log_file = open(log_path, "ab")
+        for _ in range(5):  # another suite's spoold may take the port first: pick again
+            self.port = spoold_process.free_port()
+            cmd = [self.binary, "--data-dir", data_dir, "--listen", "127.0.0.1:%d" % self.port]
+            log("starting: %s" % " ".join(cmd))
+            offset = self.log_file.tell()
+            self.proc = subprocess.Popen(cmd, stdout=self.log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         preexec_fn=spoold_process.parent_death_signal(signal.SIGTERM))
             try:
-                with urllib.request.urlopen(self.endpoint + "/ready", timeout=2) as r:
-                    if r.status == 200:
-                        log("spoold ready at %s (pid %d)" % (self.endpoint, self.proc.pid))
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("spoold was not ready within %d s:\n%s" % (self.start_timeout, self.log_tail()))
+                taken = spoold_process.wait_until_ready(self.proc, log_path, offset, self.port, self.start_timeout)
+            except RuntimeError as e:
+                raise RuntimeError("%s:\n%s" % (e, self.log_tail()))
+            if not taken:
+                log("spoold ready at %s (pid %d)" % (self.endpoint, self.proc.pid))
+                return
+            self.log_file.seek(0, os.SEEK_END)
+        raise RuntimeError("no free port after 5 tries:\n%s" % self.log_tail())
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None

@@ -46,6 +46,44 @@ def make_data_root(prefix):
     return root
 
 
+def wait_until_ready(proc, log_path, log_offset, port, timeout):
+    """Waits until `proc`, a spoold started with --listen 127.0.0.1:<port> whose output is
+    appended to `log_path` from byte `log_offset` on, listens and answers /ready with 200.
+    Returns False then, or True when it exited because the port was taken. RuntimeError
+    (without the output; callers add its tail) when it exits otherwise or is not ready
+    within `timeout` s, after killing it.
+
+    Ports are picked before spoold binds them and suites run in parallel, so another
+    suite's spoold may hold the port by then. An answer on the port proves nothing:
+    readiness needs this process's own `listening` log line as well."""
+    listening = ("info api listening listen=127.0.0.1:%d " % port).encode()
+    taken = b"cannot listen on 127.0.0.1:%d: Address already in use" % port
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with open(log_path, "rb") as f:
+                f.seek(log_offset)
+                output = f.read()
+        except OSError:
+            output = b""
+        if proc.poll() is not None:
+            if taken in output:
+                return True
+            raise RuntimeError("spoold exited during start-up with %s" % proc.returncode)
+        if listening in output:
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:%d/ready" % port, timeout=2) as r:
+                    if r.status == 200:
+                        return False
+            except Exception:
+                pass
+        time.sleep(0.05)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    raise RuntimeError("spoold not ready within %d s" % timeout)
+
+
 class Spoold:
     """spoold on --data-dir `data_dir`, output appended to `log_path`, on a port picked
     once (so a restart keeps the endpoint). `args` are further flags; `env` replaces the
@@ -61,32 +99,35 @@ class Spoold:
         self.port = free_port()
         self.endpoint = "http://127.0.0.1:%d" % self.port
         self.proc = None
+        self.started = False
 
     def start(self, timeout=60, banner=None):
-        """Starts and waits until /ready answers 200; RuntimeError with the output's tail
-        if it exits or is not ready in time."""
-        with open(self.log_path, "ab") as out:
-            if banner:
-                out.write(banner.encode())
-                out.flush()
-            self.proc = subprocess.Popen(
-                [self.binary, "--data-dir", self.data_dir, "--listen", "127.0.0.1:%d" % self.port] + self.args,
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env,
-                preexec_fn=parent_death_signal(signal.SIGKILL, self.cgroup))
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("spoold exited during start-up with %s:\n%s"
-                                   % (self.proc.returncode, self.output_tail()))
+        """Starts and waits until it is ready (wait_until_ready); RuntimeError with the
+        output's tail if it exits or is not ready in time. A first start whose port turned
+        out taken moves to a fresh one; a restart keeps its port, as clients hold the
+        endpoint."""
+        for _ in range(5):
+            with open(self.log_path, "ab") as out:
+                if banner:
+                    out.write(banner.encode())
+                    out.flush()
+                log_offset = out.tell()
+                self.proc = subprocess.Popen(
+                    [self.binary, "--data-dir", self.data_dir, "--listen", "127.0.0.1:%d" % self.port] + self.args,
+                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env,
+                    preexec_fn=parent_death_signal(signal.SIGKILL, self.cgroup))
             try:
-                with urllib.request.urlopen(self.endpoint + "/ready", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except Exception:
-                pass
-            time.sleep(0.05)
-        self.kill()
-        raise RuntimeError("spoold not ready within %d s:\n%s" % (timeout, self.output_tail()))
+                taken = wait_until_ready(self.proc, self.log_path, log_offset, self.port, timeout)
+            except RuntimeError as e:
+                raise RuntimeError("%s:\n%s" % (e, self.output_tail()))
+            if not taken:
+                self.started = True
+                return
+            if self.started:
+                raise RuntimeError("port %d was taken before the restart:\n%s" % (self.port, self.output_tail()))
+            self.port = free_port()
+            self.endpoint = "http://127.0.0.1:%d" % self.port
+        raise RuntimeError("no free port after 5 tries:\n%s" % self.output_tail())
 
     def kill(self):
         if self.proc is not None and self.proc.poll() is None:
