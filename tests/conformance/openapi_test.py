@@ -35,8 +35,6 @@ import subprocess
 import sys
 import time
 import traceback
-import urllib.error
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
