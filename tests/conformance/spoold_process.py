@@ -86,7 +86,8 @@ def wait_until_ready(proc, log_path, log_offset, port, timeout):
 
 class Spoold:
     """spoold on --data-dir `data_dir`, output appended to `log_path`, on a port picked
-    once (so a restart keeps the endpoint). `args` are further flags; `env` replaces the
+    here and kept across restarts (so clients keep the endpoint); only a first start
+    that finds it taken moves to another. `args` are further flags; `env` replaces the
     environment when given; `cgroup` is a cgroup directory to start it in."""
 
     def __init__(self, binary, data_dir, log_path, args=(), env=None, cgroup=None):
