@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/md5_lanes.h"
 #include "common/random.h"
 #include "engine/fifo_ids.h"
 #include "engine/message_body.h"
@@ -115,8 +116,8 @@ Result<std::pair<std::string, std::string>> read_fifo_ids(const QueueMeta& queue
 
 }  // namespace
 
-Result<PreparedMessage> read_outgoing_message(const ActionContext& ctx, const QueueMeta& queue,
-                                              const QueueSettings& settings, const Json& entry) {
+Status read_outgoing_message(const ActionContext& ctx, const QueueMeta& queue, const QueueSettings& settings,
+                             const Json& entry, PreparedMessage& p) {
   auto body = required_string(entry, "MessageBody");
   if (!body) return body.error();
   Status st = validate_message_body(*body);
@@ -139,10 +140,7 @@ Result<PreparedMessage> read_outgoing_message(const ActionContext& ctx, const Qu
     return Status(Errc::kInvalidArgument, "One or more parameters are invalid. Reason: Message must be shorter than " +
                                               std::to_string(settings.max_message_bytes) + " bytes.");
   }
-  PreparedMessage p;
   // Computed raw, as stored; the hex forms are for the response.
-  p.message.md5_body = md5_digest(*body);
-  p.md5_body_hex = hex_encode(p.message.md5_body);
   if (!attributes->empty()) {
     p.message.md5_attributes = md5_digest_of_message_attributes(*attributes);
     p.md5_attributes_hex = hex_encode(p.message.md5_attributes);
@@ -157,7 +155,19 @@ Result<PreparedMessage> read_outgoing_message(const ActionContext& ctx, const Qu
   if (*delay) p.message.delay_ms = **delay * 1000;
   p.message.group_id = std::move(ids->first);
   p.message.dedupe_id = std::move(ids->second);
-  return p;
+  return Status();
+}
+
+void digest_bodies(std::span<PreparedMessage> messages) {
+  std::vector<std::string_view> bodies;
+  bodies.reserve(messages.size());
+  for (const PreparedMessage& p : messages) bodies.push_back(p.message.body);
+  std::vector<Md5Digest> digests(messages.size());
+  md5_many(bodies, digests);
+  for (size_t i = 0; i < messages.size(); ++i) {
+    messages[i].message.md5_body.assign(reinterpret_cast<const char*>(digests[i].data()), digests[i].size());
+    messages[i].md5_body_hex = hex_encode(messages[i].message.md5_body);
+  }
 }
 
 }  // namespace spool

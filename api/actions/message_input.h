@@ -4,6 +4,8 @@
 // body, message attributes, system attributes and delay, with SQS's validation, into
 // the engine's OutgoingMessage. Shared by both send actions so they can't drift apart.
 
+#include <span>
+
 #include "api/actions/action.h"
 #include "engine/queue_attributes.h"
 #include "engine/shard.h"
@@ -12,15 +14,22 @@ namespace spool {
 
 struct PreparedMessage {
   OutgoingMessage message;
-  std::string md5_body_hex;
+  std::string md5_body_hex;               // set by digest_bodies
   std::string md5_attributes_hex;         // empty without attributes
   std::string md5_system_attributes_hex;  // empty without AWSTraceHeader
 };
 
 // `settings` are the queue's (queue_settings of its attributes), worked out once per
-// request rather than once per message of a batch.
-Result<PreparedMessage> read_outgoing_message(const ActionContext& ctx, const QueueMeta& queue,
-                                              const QueueSettings& settings, const Json& entry);
+// request rather than once per message of a batch. The body's MD5 is left to
+// digest_bodies, which computes a batch's together. Fills `out` (a fresh one) in place:
+// moving a PreparedMessage twice per message was 2% of a batch's instructions. On error
+// `out` is partly filled and should be dropped.
+Status read_outgoing_message(const ActionContext& ctx, const QueueMeta& queue, const QueueSettings& settings,
+                             const Json& entry, PreparedMessage& out);
+
+// Sets message.md5_body and md5_body_hex of each, several digests to a vector register
+// (common/md5_lanes.h): a batch's ten bodies cost about what four did one by one.
+void digest_bodies(std::span<PreparedMessage> messages);
 
 // A FIFO message's SequenceNumber as clients see it: decimal, 20 digits zero-padded
 // (SQS's are 20 digits too; clients treat them as opaque strings that sort).

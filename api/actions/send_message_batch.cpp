@@ -22,31 +22,41 @@ void send_message_batch_action(const ActionContext& ctx, const Json& request, Ac
                                                        std::to_string(total) + " bytes."));
   }
   Json failed = Json::array();
+  std::vector<std::string> accepted_ids;
+  std::vector<PreparedMessage> prepared;
+  accepted_ids.reserve(entries->size());
+  prepared.reserve(entries->size());
+  const QueueSettings settings = queue_settings((*queue)->attributes, (*queue)->is_fifo);
+  for (const Json* e : *entries) {
+    std::string id = e->find("Id")->text();
+    Status st = read_outgoing_message(ctx, **queue, settings, *e, prepared.emplace_back());
+    if (!st.ok()) {
+      prepared.pop_back();
+      failed.push(failed_entry(id, st));
+      continue;
+    }
+    accepted_ids.push_back(std::move(id));
+  }
+  digest_bodies(prepared);
   struct Accepted {
     std::string id;
     Json entry;  // the success entry, MessageId added once sent
   };
   std::vector<Accepted> accepted;
   std::vector<OutgoingMessage> messages;
-  const QueueSettings settings = queue_settings((*queue)->attributes, (*queue)->is_fifo);
-  for (const Json* e : *entries) {
-    std::string id = e->find("Id")->text();
-    auto prepared = read_outgoing_message(ctx, **queue, settings, *e);
-    if (!prepared) {
-      failed.push(failed_entry(id, prepared.error()));
-      continue;
-    }
+  accepted.reserve(prepared.size());
+  messages.reserve(prepared.size());
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    PreparedMessage& p = prepared[i];
     Json ok = Json::object();
-    ok.set("Id", Json::string(id));
-    ok.set("MD5OfMessageBody", Json::string(prepared->md5_body_hex));
-    if (!prepared->md5_attributes_hex.empty()) {
-      ok.set("MD5OfMessageAttributes", Json::string(prepared->md5_attributes_hex));
+    ok.set("Id", Json::string(accepted_ids[i]));
+    ok.set("MD5OfMessageBody", Json::string(std::move(p.md5_body_hex)));
+    if (!p.md5_attributes_hex.empty()) ok.set("MD5OfMessageAttributes", Json::string(std::move(p.md5_attributes_hex)));
+    if (!p.md5_system_attributes_hex.empty()) {
+      ok.set("MD5OfMessageSystemAttributes", Json::string(std::move(p.md5_system_attributes_hex)));
     }
-    if (!prepared->md5_system_attributes_hex.empty()) {
-      ok.set("MD5OfMessageSystemAttributes", Json::string(prepared->md5_system_attributes_hex));
-    }
-    accepted.push_back(Accepted{id, std::move(ok)});
-    messages.push_back(std::move(prepared->message));
+    accepted.push_back(Accepted{std::move(accepted_ids[i]), std::move(ok)});
+    messages.push_back(std::move(p.message));
   }
   auto finish = [done](Json successful, Json failed) {
     Json out = Json::object();
