@@ -75,21 +75,21 @@ TEST(Json, SetReplacesAnExistingMember) {
   EXPECT_EQ(o.find("a")->as_int(), 2);
 }
 
-TEST(Json, EscapesAtEveryPositionOfTheWordAtATimeScan) {
-  // The scan reads 8 bytes at a time: put each special byte at each position of a
-  // 21-byte string (words, then a 5-byte tail), next to UTF-8 and DEL, which pass as is,
-  // and a byte that is not UTF-8, which becomes U+FFFD.
+TEST(Json, EscapesAtEveryPositionOfTheVectorScan) {
+  // The scan reads 16 bytes at a time: put each special byte at each position of a
+  // 40-byte string (two blocks, then an 8-byte tail), next to UTF-8 and DEL, which pass
+  // as is, and a byte that is not UTF-8, which becomes U+FFFD.
   const std::pair<std::string, std::string> specials[] = {
       {"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {std::string(1, '\0'), "\\u0000"},
       {"\x1f", "\\u001f"}, {" ", " "}, {"\x7f", "\x7f"}, {"\xc3\xa9", "\xc3\xa9"}, {"\xc3", "\\ufffd"}, {"!", "!"}, {"#", "#"},
       {"[", "["}, {"]", "]"}};
   for (const auto& [raw, escaped] : specials) {
-    for (size_t at = 0; at < 21; ++at) {
-      std::string text(21, 'a');
+    for (size_t at = 0; at < 40; ++at) {
+      std::string text(40, 'a');
       text.replace(at, 1, raw);
       std::string out;
       append_json_string(out, text);
-      EXPECT_EQ(out, "\"" + std::string(at, 'a') + escaped + std::string(20 - at, 'a') + "\"")
+      EXPECT_EQ(out, "\"" + std::string(at, 'a') + escaped + std::string(39 - at, 'a') + "\"")
           << "byte " << static_cast<int>(static_cast<unsigned char>(raw[0])) << " at " << at;
     }
   }
@@ -98,11 +98,17 @@ TEST(Json, EscapesAtEveryPositionOfTheWordAtATimeScan) {
   EXPECT_EQ(out, R"("\"\"\"\"\"\"\"\"\"ab\tc\u0001\\")");
 }
 
-TEST(Json, ParserFindsEscapesAndControlBytesAtEveryPositionOfItsWordScan) {
-  // The parser also scans strings 8 bytes at a time: each escape decodes, and each raw
-  // control byte or lone quote is found, wherever it falls in a word or the tail.
-  for (size_t at = 0; at < 21; ++at) {
-    const std::string before(at, 'a'), after(20 - at, 'b');
+TEST(Json, ParserFindsEscapesAndControlBytesAtEveryPositionOfItsVectorScan) {
+  // The parser also scans strings 16 bytes at a time: each escape decodes, each raw
+  // control byte or lone quote is found, and UTF-8 and DEL pass, wherever they fall in a
+  // block or the tail.
+  for (size_t at = 0; at < 40; ++at) {
+    const std::string before(at, 'a'), after(39 - at, 'b');
+    for (const std::string plain : {"\x7f", "\xc3\xa9", " "}) {
+      auto passed = parse_json("\"" + before + plain + after + "\"");
+      ASSERT_TRUE(passed) << at;
+      EXPECT_EQ(passed->text(), before + plain + after) << at;
+    }
     auto escaped = parse_json("\"" + before + "\\n" + after + "\"");
     ASSERT_TRUE(escaped) << at;
     EXPECT_EQ(escaped->text(), before + "\n" + after) << at;
