@@ -182,7 +182,7 @@ void Shard::finish_enqueues(uint64_t queue_id, const std::shared_ptr<SendBatch>&
   uint64_t sent = 0;
   for (SendBatch::Frame& f : batch->frames) {
     if (f.outcome.ok()) {
-      batch->results[f.index] = SentMessage{f.id, f.seq};
+      batch->results[f.index] = SentMessage{std::move(f.id), f.seq};  // frames are done with
       ++sent;
     } else {
       batch->results[f.index] = f.outcome;

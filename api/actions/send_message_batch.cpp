@@ -76,7 +76,7 @@ void send_message_batch_action(const ActionContext& ctx, const Json& request, Ac
             continue;
           }
           Json entry = std::move(accepted[i].entry);
-          entry.set("MessageId", Json::string(sent[i]->message_id));
+          entry.set("MessageId", Json::string(std::move(sent[i]->message_id)));
           if (fifo) entry.set("SequenceNumber", Json::string(sequence_number(sent[i]->seq)));
           successful.push(std::move(entry));
         }
