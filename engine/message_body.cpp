@@ -4,6 +4,10 @@
 #include <cstdio>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "common/utf8.h"
 
 namespace spool {
@@ -15,27 +19,33 @@ std::string hex_label(uint32_t value) {
   return buffer;
 }
 
-// True when all 8 bytes are printable ASCII (0x20..0x7E), all of which SQS allows: the
-// common case, checked a word at a time before decoding code points one by one (the
-// byte loop was 4% of SendMessageBatch's CPU).
-bool is_printable_ascii_word(const char* p) {
-  uint64_t w;
-  std::memcpy(&w, p, sizeof w);
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
-  // A byte < 0x20 borrows from its high bit in (w - 0x20..); a byte >= 0x7F has it set in
-  // (w + 0x01..) or in w itself. Neither may show in any byte.
-  uint64_t below = (w - 0x20 * kOnes) & ~w & kHigh;
-  uint64_t above = ((w + 0x01 * kOnes) | w) & kHigh;
-  return (below | above) == 0;
+// The first byte at or after `pos` that is not ASCII 0x20..0x7F, all of which SQS
+// allows: the common case, skipped sixteen bytes at a time with SSE2 before code points
+// are decoded one by one (the 8-byte word loop it replaced was 1.4% of a
+// SendMessageBatch's instructions, and stopped for good at the first newline).
+size_t skip_plain_ascii(std::string_view text, size_t pos) {
+  const char* p = text.data();
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(0x20);
+  for (; pos + 16 <= text.size(); pos += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + pos));
+    // Signed: bytes from 0x80 are negative, so one compare finds them and 0x00..0x1F.
+    if (const int bits = _mm_movemask_epi8(_mm_cmplt_epi8(v, space)); bits != 0) {
+      return pos + static_cast<size_t>(__builtin_ctz(bits));
+    }
+  }
+#endif
+  while (pos < text.size() && static_cast<unsigned char>(p[pos]) >= 0x20 && static_cast<unsigned char>(p[pos]) < 0x80) {
+    ++pos;
+  }
+  return pos;
 }
 
 }  // namespace
 
 std::optional<std::string> first_disallowed_character(std::string_view text) {
   size_t pos = 0;
-  while (pos + 8 <= text.size() && is_printable_ascii_word(text.data() + pos)) pos += 8;
-  while (pos < text.size()) {
+  while ((pos = skip_plain_ascii(text, pos)) < text.size()) {
     const Utf8Sequence d = decode_utf8(text, pos);
     if (!d.ok) return hex_label(static_cast<uint8_t>(text[pos]));
     if (!is_xml_char(d.code_point)) return hex_label(d.code_point);

@@ -113,6 +113,14 @@ TEST(MessageBody, FindsABadByteAtEveryPositionOfLongAsciiText) {
     std::string stray = ascii;
     stray[at] = '\x80';
     EXPECT_EQ(first_disallowed_character(stray), std::optional<std::string>("#x80")) << "stray at " << at;
+    if (at > 0) {
+      // The scan resumes at full speed after an allowed control character or a
+      // multi-byte sequence, and still finds what follows.
+      std::string after_newline = ascii;
+      after_newline[0] = '\n';
+      after_newline[at] = '\x02';
+      EXPECT_EQ(first_disallowed_character(after_newline), std::optional<std::string>("#x2")) << "at " << at;
+    }
   }
   EXPECT_EQ(first_disallowed_character(std::string(1000, ' ') + "~"), std::nullopt);
 }
