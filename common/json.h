@@ -51,6 +51,7 @@ class Json {
   const std::vector<Json>& items() const { return items_; }
   std::vector<Json>& items() { return items_; }
   const std::vector<Member>& members() const { return members_; }
+  std::vector<Member>& members() { return members_; }
 
   // Arrays: append. Objects: set (replacing an existing member of that name).
   Json& push(Json value);

@@ -75,6 +75,17 @@ TEST(Json, SetReplacesAnExistingMember) {
   EXPECT_EQ(o.find("a")->as_int(), 2);
 }
 
+TEST(Json, ParsingARepeatedNameKeepsTheLastValueInTheFirstPlace) {
+  auto parsed = parse_json(R"({"a":1,"b":{"c":[1,2,3,4,5]},"a":{"d":"x"},"e":[]})");
+  ASSERT_TRUE(parsed);
+  ASSERT_EQ(parsed->members().size(), 3u);
+  EXPECT_EQ(parsed->members()[0].first, "a");
+  EXPECT_EQ(to_json(parsed->members()[0].second), R"({"d":"x"})");
+  EXPECT_EQ(parsed->members()[1].first, "b");
+  EXPECT_EQ(parsed->members()[2].first, "e");
+  EXPECT_EQ(to_json(*parsed), R"({"a":{"d":"x"},"b":{"c":[1,2,3,4,5]},"e":[]})");
+}
+
 TEST(Json, EscapesAtEveryPositionOfTheVectorScan) {
   // The scan reads 16 bytes at a time: put each special byte at each position of a
   // 40-byte string (two blocks, then an 8-byte tail), next to UTF-8 and DEL, which pass
