@@ -61,7 +61,15 @@ std::optional<uint32_t> parse_index(std::string_view segment) {
   return n;
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+// Appended piece by piece: g++ 12 misreports `"'" + std::string` with -Wrestrict.
+std::string quoted(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '\'';
+  out += s;
+  out += '\'';
+  return out;
+}
 
 // The children of a list or map node, ordered by N numerically (so 10 follows 9).
 Result<std::vector<const ParamNode*>> indexed_entries(const ParamNode& node) {
