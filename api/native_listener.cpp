@@ -2,19 +2,25 @@
 //
 // Threads: `threads` I/O workers, each with its own epoll set; the listening socket is in
 // every set (EPOLLEXCLUSIVE wakes one worker), the accepting worker gives each new socket
-// to the worker with the fewest connections, and a connection stays there. Every connection is armed EPOLLONESHOT, so at any moment
-// exactly one party owns it:
+// to the worker with the fewest connections, and a connection stays there. A connection
+// is registered once, edge-triggered for input and output, and at any moment exactly one
+// party owns it:
 //
-//   kReading  armed for input in its worker's set; the worker reads and parses
-//   kBusy     a request is with the handler; nobody else touches the connection
-//   kWriting  armed for output; the worker finishes a response that did not fit the socket
+//   kReading  the worker's: it reads until the socket is drained, and parses
+//   kBusy     a request is with the handler; the worker only notes input that arrives
+//             (input_pending), for whoever answers
+//   kWriting  the worker's: it finishes a response that did not fit the socket, or reads
+//             what arrived while the request was busy, or closes
 //
-// Reply (from any thread, usually a shard's) writes the response on that thread and
-// re-arms the connection: for input when all went out, for output otherwise (a partial
-// write, bytes of a pipelined next request waiting, or a connection to close). So closing
-// and parsing happen only on the worker, and a reply costs no hop back to it. The
-// connection's mutex orders a Reply's re-arm against the worker's idle sweep, the only
-// other thing that may act on a connection it is not processing.
+// Reply (from any thread, usually a shard's) writes the response on that thread. When all
+// of it went out and nothing else waits, it hands the connection back as kReading with no
+// system call: the client's next request raises the next input edge. Otherwise (a partial
+// write, a pipelined request, input noted while busy, a connection to close) it hands it
+// over as kWriting and re-registers it (EPOLL_CTL_MOD), which queues an event for the
+// worker if the socket is ready. So closing and parsing happen only on the worker, and a
+// reply costs no hop back to it. Before, every connection was armed EPOLLONESHOT and every
+// reply re-armed it: one epoll_ctl per request. The connection's mutex orders a Reply's
+// hand-over against the worker's look at a busy connection and its idle sweep.
 //
 // One request at a time per connection: the next is parsed only after the reply is out,
 // which keeps pipelined answers in order. Idle or stalled connections close after 60 s.
@@ -129,6 +135,8 @@ struct Conn {
   Worker* worker;
   std::mutex mutex;  // a Reply's state change + re-arm vs. the worker's sweep
   State state = State::kReading;
+  bool input_pending = false;  // the socket may hold input no event will announce again
+  bool peer_shut = false;      // the peer sent FIN (EPOLLRDHUP seen): the end is unread input
   HttpRequestParser parser;
   std::string in;      // received bytes not yet parsed start at in_pos
   size_t in_pos = 0;
@@ -163,7 +171,7 @@ struct Worker {
   void take_inbox();
   void on_event(const std::shared_ptr<Conn>& conn, uint32_t events);
   void read_and_advance(const std::shared_ptr<Conn>& conn);
-  void advance(const std::shared_ptr<Conn>& conn);
+  void advance(const std::shared_ptr<Conn>& conn, bool drained);
   void continue_write(const std::shared_ptr<Conn>& conn);
   void close_conn(Conn* conn);
   void sweep();
@@ -193,12 +201,18 @@ struct Core {
 char kListenTag;
 char kWakeTag;
 
-void arm(Conn& conn, uint32_t events) {
+// EPOLLRDHUP: a peer's FIN that arrived with its last request raises no edge of its own,
+// and a short read does not show it; the flag on the request's own event does.
+constexpr uint32_t kConnEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+
+// Re-registering an edge-triggered socket queues an event now if it is ready: how a
+// Reply gets the worker to act on a connection it hands over as kWriting.
+void notify_worker(Conn& conn) {
   epoll_event ev{};
-  ev.events = events | EPOLLONESHOT;
+  ev.events = kConnEvents;
   ev.data.ptr = &conn;
   if (::epoll_ctl(conn.worker->epoll_fd, EPOLL_CTL_MOD, conn.fd, &ev) != 0) {
-    log_warn("api", "epoll re-arm failed", {{"error", std::strerror(errno)}});
+    log_warn("api", "epoll re-registration failed", {{"error", std::strerror(errno)}});
   }
 }
 
@@ -266,9 +280,13 @@ void finish(const std::shared_ptr<Core>& core, const std::shared_ptr<Conn>& conn
     return;
   }
   Conn::State next = start_response(*conn, std::move(response), keep_alive, is_head);
-  conn->state = next;
   conn->last_active_ms = now_ms();
-  arm(*conn, next == Conn::State::kReading ? EPOLLIN : EPOLLOUT);
+  if (next == Conn::State::kReading && !conn->input_pending) {
+    conn->state = Conn::State::kReading;
+    return;
+  }
+  conn->state = Conn::State::kWriting;
+  notify_worker(*conn);
 }
 
 void Worker::run() {
@@ -365,7 +383,7 @@ void Worker::adopt(int fd) {
   auto conn = std::make_shared<Conn>(fd, this, static_cast<size_t>(core->max_body_bytes));
   conn->last_active_ms = now_ms();
   epoll_event ev{};
-  ev.events = EPOLLIN | EPOLLONESHOT;
+  ev.events = kConnEvents;
   ev.data.ptr = conn.get();
   if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) {
     log_warn("api", "epoll add failed", {{"error", std::strerror(errno)}});
@@ -376,6 +394,16 @@ void Worker::adopt(int fd) {
 }
 
 void Worker::on_event(const std::shared_ptr<Conn>& conn, uint32_t events) {
+  {
+    std::lock_guard<std::mutex> lock(conn->mutex);
+    if (events & EPOLLRDHUP) conn->peer_shut = true;
+    if (conn->state == Conn::State::kBusy) {
+      // Its Reply hands it back; this edge will not come again, so leave a note.
+      if (events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)) conn->input_pending = true;
+      return;
+    }
+  }
+  // kReading or kWriting: this worker's until it dispatches a request.
   if (conn->state == Conn::State::kWriting) {
     if (events & (EPOLLERR | EPOLLHUP)) {
       if (conn->out_sent < conn->out_head.size() + conn->out_body.size() || conn->close_after_write) {
@@ -384,12 +412,17 @@ void Worker::on_event(const std::shared_ptr<Conn>& conn, uint32_t events) {
     }
     return continue_write(conn);
   }
+  if (!(events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP))) return;  // room to write; nothing to write
   read_and_advance(conn);
 }
 
 void Worker::read_and_advance(const std::shared_ptr<Conn>& conn) {
   // Parse each piece as it arrives, so a body the parser drops (over the size limit) is
-  // never held here either; stop reading at the end of a request.
+  // never held here either; stop reading at the end of a request. `drained`: the last
+  // read found the socket empty (EAGAIN, or less than asked for without a FIN behind
+  // it), so the next input raises a new edge.
+  conn->input_pending = false;
+  bool drained = false;
   for (;;) {
     if (conn->in_pos > 0) {
       conn->in.erase(0, conn->in_pos);
@@ -402,20 +435,23 @@ void Worker::read_and_advance(const std::shared_ptr<Conn>& conn) {
     if (n == 0) return close_conn(conn.get());  // the peer closed
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        drained = true;
+        break;
+      }
       return close_conn(conn.get());
     }
+    drained = static_cast<size_t>(n) < kReadChunk && !conn->peer_shut;
     conn->in_pos += conn->parser.feed(std::string_view(conn->in).substr(conn->in_pos));
-    if (conn->parser.state() != HttpRequestParser::State::kNeedMore) break;
-    if (static_cast<size_t>(n) < kReadChunk) break;
+    if (conn->parser.state() != HttpRequestParser::State::kNeedMore || drained) break;
   }
   conn->last_active_ms = now_ms();
-  advance(conn);
+  advance(conn, drained);
 }
 
 // Parses what has arrived: dispatches a complete request, answers a broken one, or
 // waits for more. The caller owns the connection.
-void Worker::advance(const std::shared_ptr<Conn>& conn) {
+void Worker::advance(const std::shared_ptr<Conn>& conn, bool drained) {
   HttpRequestParser& parser = conn->parser;
   std::string_view pending(conn->in.data() + conn->in_pos, conn->in.size() - conn->in_pos);
   conn->in_pos += parser.feed(pending);
@@ -423,8 +459,9 @@ void Worker::advance(const std::shared_ptr<Conn>& conn) {
   if (parser.state() == HttpRequestParser::State::kError) {
     conn->in_pos = conn->in.size();  // nothing after a broken request can be trusted
     int status = parser.error_status();
-    conn->state = start_response(*conn, plain(status, std::string(reason_phrase(status)) + "\n"), false, false);
-    return arm(*conn, EPOLLOUT);
+    start_response(*conn, plain(status, std::string(reason_phrase(status)) + "\n"), false, false);
+    conn->state = Conn::State::kWriting;
+    return continue_write(conn);  // finishes or waits for room, then closes
   }
   if (parser.state() == HttpRequestParser::State::kNeedMore) {
     if (parser.expects_continue() && !conn->sent_continue) {
@@ -433,8 +470,8 @@ void Worker::advance(const std::shared_ptr<Conn>& conn) {
       // Best effort: a client that does not see it sends the body after its own timeout.
       (void)::send(conn->fd, kContinue, sizeof kContinue - 1, MSG_NOSIGNAL);
     }
-    conn->state = Conn::State::kReading;
-    return arm(*conn, EPOLLIN);
+    conn->state = Conn::State::kReading;  // read_and_advance stopped on a drained socket
+    return;
   }
 
   bool keep_alive = parser.keep_alive();
@@ -442,7 +479,12 @@ void Worker::advance(const std::shared_ptr<Conn>& conn) {
   HttpRequest request = parser.take();
   conn->sent_continue = false;
   bool is_head = request.method == "HEAD";
-  conn->state = Conn::State::kBusy;
+  {
+    std::lock_guard<std::mutex> lock(conn->mutex);
+    conn->state = Conn::State::kBusy;
+    // Input read past this request (a full chunk) may have left more in the socket.
+    conn->input_pending = !drained;
+  }
   Reply reply = [core = core->self.lock(), conn, keep_alive, is_head](HttpResponse response) {
     finish(core, conn, std::move(response), keep_alive, is_head);
   };
@@ -459,7 +501,7 @@ void Worker::continue_write(const std::shared_ptr<Conn>& conn) {
   bool failed = false;
   bool all_out = write_some(*conn, failed);
   if (failed) return close_conn(conn.get());
-  if (!all_out) return arm(*conn, EPOLLOUT);
+  if (!all_out) return;  // the socket said EAGAIN: an output edge follows when it has room
   conn->out_head.clear();
   conn->out_body.clear();
   conn->out_sent = 0;
@@ -470,8 +512,8 @@ void Worker::continue_write(const std::shared_ptr<Conn>& conn) {
     return close_conn(conn.get());
   }
   conn->state = Conn::State::kReading;
-  if (conn->in_pos < conn->in.size()) return advance(conn);  // a pipelined request
-  arm(*conn, EPOLLIN);
+  // A pipelined request already read, or input noted while the request was busy.
+  if (conn->in_pos < conn->in.size() || conn->input_pending) read_and_advance(conn);
 }
 
 void Worker::close_conn(Conn* conn) {
@@ -490,7 +532,7 @@ void Worker::sweep() {
   for (Conn* raw : stale) {
     std::shared_ptr<Conn> conn = conns[raw];
     std::lock_guard<std::mutex> lock(conn->mutex);
-    // A Reply may have re-armed it since: then it is fresh again.
+    // A Reply may have handed it back since: then it is fresh again.
     if (conn->state == Conn::State::kBusy || conn->last_active_ms >= deadline) continue;
     ::shutdown(conn->fd, SHUT_RDWR);
     close_conn(raw);
