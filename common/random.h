@@ -11,6 +11,8 @@ namespace spool {
 
 // n random bytes. Aborts if the system's generator fails (nothing sane can continue).
 std::string random_bytes(size_t n);
+// The same into `out`, without an allocation (a message id per message sent).
+void random_fill(void* out, size_t n);
 
 // n random characters from `alphabet`, without modulo bias.
 std::string random_string(size_t n, std::string_view alphabet);

@@ -1,6 +1,7 @@
 #include "engine/queue_records.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "storage/coding.h"
 
@@ -23,6 +24,12 @@ void put_raw(std::string* out, std::string_view s, size_t width) {
   const size_t n = std::min(s.size(), width);
   out->append(s.data(), n);
   out->append(width - n, '\0');
+}
+
+// `from` holds 16 bytes unless the reader failed, and then the record is refused anyway.
+void copy_bytes16(std::string_view from, Bytes16& to) {
+  to = {};
+  std::memcpy(to.data(), from.data(), std::min(from.size(), to.size()));
 }
 
 // Bounds-checked reader over a payload; after the first short read every call fails.
@@ -86,13 +93,13 @@ std::string encode_enqueue(const EnqueueRecord& r) {
   std::string out;
   out.reserve(128 + r.body.size());
   put_fixed64(&out, r.queue_id);
-  put_raw(&out, r.message_id, 16);
+  put_raw(&out, bytes_view(r.message_id), 16);
   put_fixed64(&out, static_cast<uint64_t>(r.sent_ms));
   put_fixed64(&out, static_cast<uint64_t>(r.visible_at_ms));
   put_fixed64(&out, static_cast<uint64_t>(r.first_receive_ms));
   put_fixed32(&out, r.receive_count);
   put_fixed64(&out, r.origin_queue_id);
-  put_raw(&out, r.md5_body, 16);
+  put_raw(&out, bytes_view(r.md5_body), 16);
   put_raw(&out, r.md5_attributes, 16);
   put_bytes16(&out, r.group_id);
   put_bytes16(&out, r.dedupe_id);
@@ -129,13 +136,13 @@ Result<EnqueueRecord> decode_enqueue(std::string_view payload) {
   Reader in(payload);
   EnqueueRecord r;
   r.queue_id = in.u64();
-  r.message_id = std::string(in.raw(16));
+  copy_bytes16(in.raw(16), r.message_id);
   r.sent_ms = static_cast<int64_t>(in.u64());
   r.visible_at_ms = static_cast<int64_t>(in.u64());
   r.first_receive_ms = static_cast<int64_t>(in.u64());
   r.receive_count = in.u32();
   r.origin_queue_id = in.u64();
-  r.md5_body = std::string(in.raw(16));
+  copy_bytes16(in.raw(16), r.md5_body);
   const std::string_view md5_attributes = in.raw(16);  // kept only with attributes
   r.group_id = std::string(in.bytes16());
   r.dedupe_id = std::string(in.bytes16());

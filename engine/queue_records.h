@@ -24,6 +24,7 @@
 // inconsistent payloads (a CRC-valid frame that does not parse is a bug or a newer
 // format, never silently misread).
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,15 +44,21 @@ inline constexpr uint8_t kPurge = 0x05;
 inline constexpr uint8_t kQueueDrop = 0x08;
 }  // namespace record_type
 
+// 16 raw bytes: a message id (a UUID) or an MD5 digest. Fixed arrays, not strings: 16
+// bytes is one past std::string's inline capacity, so each was an allocation, three per
+// message sent and two per message received.
+using Bytes16 = std::array<uint8_t, 16>;
+inline std::string_view bytes_view(const Bytes16& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
 struct EnqueueRecord {
   uint64_t queue_id = 0;
-  std::string message_id;   // 16 raw bytes (a UUID); message_id_text() spells it
+  Bytes16 message_id{};     // a UUID; message_id_text() spells it
   int64_t sent_ms = 0;
   int64_t visible_at_ms = 0;
   int64_t first_receive_ms = 0;  // 0: never received
   uint32_t receive_count = 0;
   uint64_t origin_queue_id = 0;  // a dead-letter move's source; 0 otherwise
-  std::string md5_body;          // 16 raw bytes
+  Bytes16 md5_body{};
   std::string md5_attributes;    // 16 raw bytes, or empty without attributes
   std::string group_id;
   std::string dedupe_id;
@@ -75,6 +82,7 @@ struct VisibilityItem {
 
 // A MessageId as clients see it: the 16 raw bytes as 8-4-4-4-12 lower-case hex digits.
 std::string message_id_text(std::string_view raw);
+inline std::string message_id_text(const Bytes16& raw) { return message_id_text(bytes_view(raw)); }
 
 std::string encode_enqueue(const EnqueueRecord& r);
 std::string encode_receive(uint64_t queue_id, const std::vector<ReceiveItem>& items);

@@ -64,7 +64,7 @@ struct ShardQueueSettings {
 struct OutgoingMessage {
   std::string body;
   MessageAttributes attributes;  // sorted by name
-  std::string md5_body;          // 16 raw bytes
+  Bytes16 md5_body{};
   std::string md5_attributes;    // 16 raw bytes, empty without attributes
   std::string trace_header;
   std::string sender_id;

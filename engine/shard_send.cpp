@@ -18,10 +18,11 @@
 namespace spool {
 namespace {
 
-std::string new_message_id() {
-  std::string b = random_bytes(16);
-  b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
+Bytes16 new_message_id() {
+  Bytes16 b;
+  random_fill(b.data(), b.size());
+  b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
   return b;
 }
 
@@ -101,7 +102,7 @@ void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
       r.message_id = new_message_id();
       r.sent_ms = now;
       r.visible_at_ms = now + m.delay_ms.value_or(q->settings.delay_ms);
-      r.md5_body = std::move(m.md5_body);
+      r.md5_body = m.md5_body;
       r.md5_attributes = std::move(m.md5_attributes);
       r.group_id = std::move(m.group_id);
       r.dedupe_id = std::move(m.dedupe_id);
@@ -165,7 +166,7 @@ void Shard::append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, si
   q.state.add(f.seq, f.stored, clock_.now_ms(), f.group);  // see the top of this file
   if (!dedupe_key.empty()) {
     std::vector<FramePosition> released;
-    q.dedupe.insert(dedupe_key, r.message_id, f.seq, f.position, r.sent_ms, /*durable=*/false, &released);
+    q.dedupe.insert(dedupe_key, std::string(bytes_view(r.message_id)), f.seq, f.position, r.sent_ms, /*durable=*/false, &released);
     log_->add_live(f.position).ignore();  // the window's pin (DedupeWindow's header)
     mark_dead(released);
     f.dedupe_key = std::move(dedupe_key);

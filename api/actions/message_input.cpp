@@ -165,8 +165,8 @@ void digest_bodies(std::span<PreparedMessage> messages) {
   std::vector<Md5Digest> digests(messages.size());
   md5_many(bodies, digests);
   for (size_t i = 0; i < messages.size(); ++i) {
-    messages[i].message.md5_body.assign(reinterpret_cast<const char*>(digests[i].data()), digests[i].size());
-    messages[i].md5_body_hex = hex_encode(messages[i].message.md5_body);
+    messages[i].message.md5_body = digests[i];
+    messages[i].md5_body_hex = hex_encode(bytes_view(digests[i]));
   }
 }
 

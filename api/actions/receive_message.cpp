@@ -37,7 +37,7 @@ Json render(const ActionContext& ctx, bool fifo, DeliveredMessage& m, const std:
   Json out = Json::object();
   out.set("MessageId", Json::string(message_id_text(r.message_id)));
   out.set("ReceiptHandle", Json::string(std::move(m.receipt_handle)));
-  out.set("MD5OfBody", Json::string(hex_encode(r.md5_body)));
+  out.set("MD5OfBody", Json::string(hex_encode(bytes_view(r.md5_body))));
   out.set("Body", Json::string(std::move(r.body)));
   Json attributes = Json::object();
   for (std::string_view name : kSystemAttributes) {

@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < kBatch && sent < messages; ++i, ++sent) {
       spool::OutgoingMessage m;
       m.body = body;
-      m.md5_body = std::string(16, '\0');
+      m.md5_body = {};
       m.sender_id = "bench";
       batch.push_back(std::move(m));
     }

@@ -74,7 +74,7 @@ class EngineFixture : public ::testing::Test {
     for (int i = 0; i < n; ++i) {
       OutgoingMessage m;
       m.body = prefix + std::to_string(i);
-      m.md5_body = std::string(16, '\0');
+      m.md5_body = {};
       m.sender_id = "test";
       messages.push_back(std::move(m));
     }

@@ -10,10 +10,10 @@ namespace {
 EnqueueRecord sample() {
   EnqueueRecord r;
   r.queue_id = 42;
-  r.message_id = std::string(16, '\x11');
+  r.message_id.fill(0x11);
   r.sent_ms = 1'700'000'000'123;
   r.visible_at_ms = 1'700'000'005'123;
-  r.md5_body = std::string(16, '\x22');
+  r.md5_body.fill(0x22);
   r.md5_attributes = std::string(16, '\x33');
   r.trace_header = "Root=1-abc";
   r.sender_id = "test";

@@ -80,7 +80,7 @@ class ShardFifoTest : public testing::Test {
     for (auto& [body, group, dedupe] : messages) {
       OutgoingMessage m;
       m.body = body;
-      m.md5_body = std::string(16, '\0');
+      m.md5_body = {};
       m.sender_id = "test";
       m.group_id = group;
       m.dedupe_id = dedupe;
@@ -195,7 +195,6 @@ TEST_F(ShardFifoTest, MessagesOverMaxReceiveCountMoveToTheDeadLetterQueue) {
   EXPECT_EQ(moved[0].record.body, "poison");
   EXPECT_EQ(moved[0].record.origin_queue_id, kStandard);
   EXPECT_EQ(moved[0].receive_count, 1u) << "the count starts again in the DLQ";
-  std::string id = moved[0].record.message_id;
   EXPECT_EQ(counters(kStandard).visible + counters(kStandard).in_flight, 0u);
   // After a restart the source stays empty and the DLQ keeps the message.
   reopen();

@@ -49,7 +49,7 @@ class ShardTest : public testing::Test {
     for (auto& b : bodies) {
       OutgoingMessage m;
       m.body = b;
-      m.md5_body = std::string(16, '\0');
+      m.md5_body = {};
       m.sender_id = "test";
       m.delay_ms = delay_ms;
       messages.push_back(std::move(m));
