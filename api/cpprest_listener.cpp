@@ -63,7 +63,7 @@ void dispatch(const HttpHandler& handler, const http::http_request& request, std
   const auto& uri = request.request_uri();
   in.path = uri.path();
   in.query = uri.query();
-  for (const auto& [name, value] : request.headers()) in.headers[lower(name)] = value;
+  for (const auto& [name, value] : request.headers()) in.add_header(lower(name), value);
   in.body = std::move(body);
   handler(std::move(in), [request](HttpResponse response) { send(request, std::move(response)); });
 }

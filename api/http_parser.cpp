@@ -208,7 +208,7 @@ void HttpRequestParser::parse_head(std::string_view head) {
     size_t cut = std::min(slash, question);
     target = cut == std::string_view::npos ? std::string_view("/") : target.substr(cut);
     if (!target.empty() && target.front() == '?') {
-      request_.path = "/";
+      request_.path.assign(1, '/');  // not = "/": g++ 12 misreports it with -Wrestrict
       request_.query = std::string(target.substr(1));
       target = {};
     }
@@ -265,11 +265,7 @@ void HttpRequestParser::parse_head(std::string_view head) {
     } else if (name == "expect") {
       if (iequals(value, "100-continue")) expect_continue_ = true;
     }
-    auto [it, inserted] = request_.headers.try_emplace(std::move(name), value);
-    if (!inserted) {
-      it->second += ", ";
-      it->second += value;
-    }
+    request_.add_header(std::move(name), value);
   }
   if (has_transfer_encoding && (has_length || !chunked)) return fail(400);
 

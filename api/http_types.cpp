@@ -2,10 +2,24 @@
 
 namespace spool {
 
-const std::string& HttpRequest::header(const std::string& name) const {
+const std::string& HttpRequest::header(std::string_view name) const {
   static const std::string kEmpty;
-  auto it = headers.find(name);
-  return it == headers.end() ? kEmpty : it->second;
+  for (const auto& [n, v] : headers) {
+    if (n == name) return v;
+  }
+  return kEmpty;
+}
+
+void HttpRequest::add_header(std::string name, std::string_view value) {
+  for (auto& [n, v] : headers) {
+    if (n == name) {
+      v += ", ";
+      v += value;
+      return;
+    }
+  }
+  if (headers.empty()) headers.reserve(12);
+  headers.emplace_back(std::move(name), value);
 }
 
 }  // namespace spool

@@ -77,8 +77,8 @@ TEST_F(DispatcherTest, UnknownJsonTargetIsUnknownOperation) {
   HttpRequest r;
   r.method = "POST";
   r.path = "/";
-  r.headers["x-amz-target"] = "AmazonSQS.Frobnicate";
-  r.headers["content-type"] = "application/x-amz-json-1.0";
+  r.add_header("x-amz-target", "AmazonSQS.Frobnicate");
+  r.add_header("content-type", "application/x-amz-json-1.0");
   r.body = "{}";
   HttpResponse out = call(r);
   EXPECT_EQ(out.status, 400);

@@ -137,9 +137,14 @@ TEST(HttpParserTest, AbsoluteFormTargetsKeepOnlyPathAndQuery) {
 
 TEST(HttpParserTest, RepeatedHeadersAreJoinedWithCommas) {
   HttpRequestParser parser(1024);
-  parser.feed("GET / HTTP/1.1\r\nX-A: 1\r\nx-a: 2\r\n\r\n");
+  parser.feed("GET / HTTP/1.1\r\nX-A: 1\r\nHost: h\r\nx-a: 2\r\nX-a:  3 \r\n\r\n");
   ASSERT_EQ(parser.state(), State::kComplete);
-  EXPECT_EQ(parser.take().header("x-a"), "1, 2");
+  HttpRequest r = parser.take();
+  EXPECT_EQ(r.header("x-a"), "1, 2, 3");
+  // One entry per name, lower-cased, in order of first arrival: what SigV4 reads.
+  const std::vector<std::pair<std::string, std::string>> expected = {{"x-a", "1, 2, 3"}, {"host", "h"}};
+  EXPECT_EQ(r.headers, expected);
+  EXPECT_EQ(r.header("x-b"), "");
 }
 
 struct BadCase {

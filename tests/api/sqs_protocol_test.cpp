@@ -11,8 +11,8 @@ HttpRequest json_request(std::string target) {
   HttpRequest r;
   r.method = "POST";
   r.path = "/";
-  r.headers["x-amz-target"] = std::move(target);
-  r.headers["content-type"] = "application/x-amz-json-1.0";
+  r.add_header("x-amz-target", std::move(target));
+  r.add_header("content-type", "application/x-amz-json-1.0");
   r.body = "{}";
   return r;
 }
@@ -43,7 +43,7 @@ TEST(SqsProtocol, QueryCallReadsFormBodyAndQueryString) {
   r.method = "POST";
   r.path = "/000000000000/orders";
   r.query = "Version=2012-11-05";
-  r.headers["content-type"] = "application/x-www-form-urlencoded";
+  r.add_header("content-type", "application/x-www-form-urlencoded");
   r.body = "Action=SendMessage&MessageBody=hi%21";
   SqsCall call = classify_sqs_call(r);
   EXPECT_EQ(call.protocol, Protocol::kQuery);
