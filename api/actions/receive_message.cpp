@@ -64,7 +64,7 @@ Json render(const ActionContext& ctx, bool fifo, DeliveredMessage& m, const std:
       if (source == nullptr) continue;  // not moved here, or its source was deleted since
       value = queue_arn_of(ctx, *source);
     }
-    attributes.set(std::string(name), Json::string(value));
+    attributes.set(std::string(name), Json::string(std::move(value)));
   }
   if (!attributes.members().empty()) out.set("Attributes", std::move(attributes));
   MessageAttributes selected;
