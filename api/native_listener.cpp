@@ -133,7 +133,7 @@ struct Conn {
 
   int fd;
   Worker* worker;
-  std::mutex mutex;  // a Reply's state change + re-arm vs. the worker's sweep
+  std::mutex mutex;  // a Reply's hand-over vs. the worker's look at a busy connection and its sweep
   State state = State::kReading;
   bool input_pending = false;  // the socket may hold input no event will announce again
   bool peer_shut = false;      // the peer sent FIN (EPOLLRDHUP seen): the end is unread input
@@ -482,7 +482,8 @@ void Worker::advance(const std::shared_ptr<Conn>& conn, bool drained) {
   {
     std::lock_guard<std::mutex> lock(conn->mutex);
     conn->state = Conn::State::kBusy;
-    // Input read past this request (a full chunk) may have left more in the socket.
+    // A read that filled the whole chunk may have left more in the socket, and a FIN seen
+    // on the event is still unread: either way no edge will announce it.
     conn->input_pending = !drained;
   }
   Reply reply = [core = core->self.lock(), conn, keep_alive, is_head](HttpResponse response) {

@@ -4,8 +4,12 @@
 
 #include "common/md5_lanes.h"
 
-#include <immintrin.h>
 #include <openssl/md5.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define SPOOL_MD5_LANES 1
+#endif
 
 #include <algorithm>
 #include <cstring>
@@ -16,6 +20,14 @@
 namespace spool {
 namespace {
 
+void md5_one(std::string_view input, Md5Digest& out) {
+  MD5_CTX ctx;
+  MD5_Init(&ctx);
+  MD5_Update(&ctx, input.data(), input.size());
+  MD5_Final(out.data(), &ctx);
+}
+
+#if SPOOL_MD5_LANES
 constexpr size_t kLanes = 8;
 constexpr size_t kBlock = 64;
 
@@ -173,23 +185,23 @@ __attribute__((target("avx2"))) void md5_eight(std::span<const std::string_view>
   }
 }
 
-void md5_one(std::string_view input, Md5Digest& out) {
-  MD5_CTX ctx;
-  MD5_Init(&ctx);
-  MD5_Update(&ctx, input.data(), input.size());
-  MD5_Final(out.data(), &ctx);
-}
+#endif  // SPOOL_MD5_LANES
 
 }  // namespace
 
 bool md5_many_uses_avx2() {
+#if SPOOL_MD5_LANES
   static const bool avx2 = __builtin_cpu_supports("avx2");
   return avx2;
+#else
+  return false;
+#endif
 }
 
 void md5_many(std::span<const std::string_view> inputs, std::span<Md5Digest> out) {
   SPOOL_CHECK(inputs.size() == out.size());
   size_t i = 0;
+#if SPOOL_MD5_LANES
   // A vector pass over a block costs about what one scalar block does, so two inputs
   // already pay for it.
   if (md5_many_uses_avx2()) {
@@ -199,6 +211,7 @@ void md5_many(std::span<const std::string_view> inputs, std::span<Md5Digest> out
       i += n;
     }
   }
+#endif
   for (; i < inputs.size(); ++i) md5_one(inputs[i], out[i]);
 }
 
