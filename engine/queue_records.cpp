@@ -26,10 +26,11 @@ void put_raw(std::string* out, std::string_view s, size_t width) {
   out->append(width - n, '\0');
 }
 
-// `from` holds 16 bytes unless the reader failed, and then the record is refused anyway.
+// `from` holds 16 bytes unless the reader failed (then it is empty, with no data pointer
+// to copy from, and the record is refused anyway).
 void copy_bytes16(std::string_view from, Bytes16& to) {
   to = {};
-  std::memcpy(to.data(), from.data(), std::min(from.size(), to.size()));
+  if (from.size() == to.size()) std::memcpy(to.data(), from.data(), to.size());
 }
 
 // Bounds-checked reader over a payload; after the first short read every call fails.
