@@ -17,6 +17,9 @@ namespace spool {
 
 using Md5Digest = std::array<uint8_t, 16>;
 
+// MD5(input), one at a time (OpenSSL's low-level MD5, which allocates nothing).
+Md5Digest md5(std::string_view input);
+
 // out[i] = MD5(inputs[i]); requires out.size() == inputs.size().
 void md5_many(std::span<const std::string_view> inputs, std::span<Md5Digest> out);
 

@@ -1,12 +1,6 @@
-// MD5 runs through OpenSSL's low-level MD5_* functions, deprecated in OpenSSL 3 but
-// still built: EVP_DigestInit allocates a provider context on every call (one allocation
-// and ~20% of an MD5 of a 256-byte body), and every message sent needs one.
-#define OPENSSL_SUPPRESS_DEPRECATED
-
 #include "engine/message_attributes.h"
 
 #include <openssl/evp.h>
-#include <openssl/md5.h>
 
 #include <algorithm>
 #include <array>
@@ -15,6 +9,7 @@
 #include <set>
 
 #include "common/check.h"
+#include "common/md5_lanes.h"
 #include "common/random.h"
 #include "engine/message_body.h"
 
@@ -297,12 +292,8 @@ std::string hex_digest(std::string_view bytes, const EVP_MD* kind) {
 }  // namespace
 
 std::string md5_digest(std::string_view bytes) {
-  std::string digest(MD5_DIGEST_LENGTH, '\0');
-  MD5_CTX ctx;
-  MD5_Init(&ctx);
-  MD5_Update(&ctx, bytes.data(), bytes.size());
-  MD5_Final(reinterpret_cast<unsigned char*>(digest.data()), &ctx);
-  return digest;
+  const Md5Digest digest = md5(bytes);
+  return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
 std::string md5_hex(std::string_view bytes) { return hex_encode(md5_digest(bytes)); }

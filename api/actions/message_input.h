@@ -21,11 +21,11 @@ struct PreparedMessage {
 
 // `settings` are the queue's (queue_settings of its attributes), worked out once per
 // request rather than once per message of a batch. The body's MD5 is left to
-// digest_bodies, which computes a batch's together. Fills `out` (a fresh one) in place:
+// digest_bodies, which computes a batch's together. Fills `p` (a fresh one) in place:
 // moving a PreparedMessage twice per message was 2% of a batch's instructions. On error
-// `out` is partly filled and should be dropped.
+// `p` is partly filled and should be dropped.
 Status read_outgoing_message(const ActionContext& ctx, const QueueMeta& queue, const QueueSettings& settings,
-                             const Json& entry, PreparedMessage& out);
+                             const Json& entry, PreparedMessage& p);
 
 // Sets message.md5_body and md5_body_hex of each, several digests to a vector register
 // (common/md5_lanes.h): a batch's ten bodies cost about what four did one by one.
