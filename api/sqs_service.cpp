@@ -6,6 +6,7 @@
 #include "api/query_codec.h"
 #include "api/sqs_errors.h"
 #include "auth/sigv4.h"
+#include "common/check.h"
 #include "common/json.h"
 
 namespace spool {
@@ -13,15 +14,21 @@ namespace {
 
 constexpr SqsError kSerializationError{"SerializationException", "SerializationException", 400, true};
 
-HttpResponse encode_success(Protocol protocol, const std::string& action, const Json& result,
+HttpResponse encode_success(Protocol protocol, const std::string& action, Json result,
                             const std::string& request_id) {
   HttpResponse r;
   r.headers.emplace_back("x-amzn-RequestId", request_id);
   if (protocol == Protocol::kJson) {
     r.content_type = "application/x-amz-json-1.0";
-    r.body = to_json(result);
+    r.body = result.is_raw() ? std::move(result.text()) : to_json(result);
   } else {
     r.content_type = "text/xml";
+    if (result.is_raw()) {
+      // Written as JSON for the JSON protocol's sake; XML is rendered from the tree.
+      Result<Json> tree = parse_json(result.text());
+      SPOOL_CHECK(static_cast<bool>(tree));  // the writer's output is JSON by construction
+      result = std::move(*tree);
+    }
     r.body = json_response_to_xml(action, result, request_id);
   }
   return r;
@@ -72,7 +79,7 @@ void SqsService::handle(const HttpRequest& request, SqsCall call, const std::str
       reply(encode_error(protocol, e, result.error().message(), request_id), e.code);
       return;
     }
-    reply(encode_success(protocol, action, *result, request_id), "ok");
+    reply(encode_success(protocol, action, std::move(*result), request_id), "ok");
   });
 }
 

@@ -35,6 +35,13 @@ Json Json::string(std::string s) {
   return j;
 }
 
+Json Json::raw(std::string json_text) {
+  Json j;
+  j.type_ = Type::kRaw;
+  j.text_ = std::move(json_text);
+  return j;
+}
+
 Json Json::array() {
   Json j;
   j.type_ = Type::kArray;
@@ -407,6 +414,7 @@ void append_json(std::string& out, const Json& value) {
     case Json::Type::kBool: out += value.as_bool() ? "true" : "false"; return;
     case Json::Type::kNumber: out += value.text(); return;
     case Json::Type::kString: append_json_string(out, value.text()); return;
+    case Json::Type::kRaw: out += value.text(); return;
     case Json::Type::kArray: {
       out += '[';
       bool first = true;

@@ -23,7 +23,9 @@ namespace spool {
 
 class Json {
  public:
-  enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
+  // kRaw: a value already written as JSON text (by JsonWriter), passed through as is.
+  // Only responses use it; whoever needs the tree (the Query codec) parses the text.
+  enum class Type { kNull, kBool, kNumber, kString, kArray, kObject, kRaw };
   using Member = std::pair<std::string, Json>;
 
   Json() = default;  // null
@@ -33,6 +35,7 @@ class Json {
   static Json string(std::string s);
   static Json array();
   static Json object();
+  static Json raw(std::string json_text);  // requires: exactly one valid JSON value
 
   Type type() const { return type_; }
   bool is_null() const { return type_ == Type::kNull; }
@@ -41,10 +44,12 @@ class Json {
   bool is_string() const { return type_ == Type::kString; }
   bool is_array() const { return type_ == Type::kArray; }
   bool is_object() const { return type_ == Type::kObject; }
+  bool is_raw() const { return type_ == Type::kRaw; }
 
   bool as_bool() const { return bool_; }
-  // The number's text, or the string's bytes.
+  // The number's text, the string's bytes, or a raw value's JSON text.
   const std::string& text() const { return text_; }
+  std::string& text() { return text_; }
   // The number as an integer when it is one that fits, else nullopt ("1.5", "1e3").
   std::optional<int64_t> as_int() const;
 

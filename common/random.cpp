@@ -71,16 +71,20 @@ std::string random_string(size_t n, std::string_view alphabet) {
   return out;
 }
 
-std::string hex_encode(std::string_view bytes) {
+char* hex_encode_to(std::string_view bytes, char* out) {
   static constexpr char kDigits[] = "0123456789abcdef";
+  for (unsigned char b : bytes) {
+    *out++ = kDigits[b >> 4];
+    *out++ = kDigits[b & 0xf];
+  }
+  return out;
+}
+
+std::string hex_encode(std::string_view bytes) {
   // Written in place: appending a character at a time re-checks the capacity and moves
   // the terminator for each, twice the cost over a SendMessageBatch's thirty digests and ids.
   std::string out(bytes.size() * 2, '\0');
-  char* p = out.data();
-  for (unsigned char b : bytes) {
-    *p++ = kDigits[b >> 4];
-    *p++ = kDigits[b & 0xf];
-  }
+  hex_encode_to(bytes, out.data());
   return out;
 }
 

@@ -18,6 +18,9 @@ void random_fill(void* out, size_t n);
 std::string random_string(size_t n, std::string_view alphabet);
 
 std::string hex_encode(std::string_view bytes);
+// The same into out[0, 2 * bytes.size()), for callers that append it somewhere anyway;
+// returns the end.
+char* hex_encode_to(std::string_view bytes, char* out);
 // False when `hex` has odd length or a non-hex character.
 bool hex_decode(std::string_view hex, std::string* out);
 

@@ -77,17 +77,24 @@ bool plausible(uint32_t n, std::string_view payload, size_t item_size) {
 
 }  // namespace
 
-std::string message_id_text(std::string_view raw) {
+std::array<char, 36> message_id_chars(const Bytes16& raw) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(36, '-');
+  std::array<char, 36> out;
+  out.fill('-');
   size_t at = 0;
-  for (size_t i = 0; i < raw.size() && i < 16; ++i) {
+  for (size_t i = 0; i < raw.size(); ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // past a dash
-    const auto b = static_cast<uint8_t>(raw[i]);
-    out[at++] = kHex[b >> 4];
-    out[at++] = kHex[b & 0xF];
+    out[at++] = kHex[raw[i] >> 4];
+    out[at++] = kHex[raw[i] & 0xF];
   }
   return out;
+}
+
+std::string message_id_text(std::string_view raw) {
+  Bytes16 id{};
+  if (!raw.empty()) std::memcpy(id.data(), raw.data(), std::min(raw.size(), id.size()));
+  const std::array<char, 36> chars = message_id_chars(id);
+  return std::string(chars.data(), chars.size());
 }
 
 std::string encode_enqueue(const EnqueueRecord& r) {

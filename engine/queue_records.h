@@ -80,9 +80,12 @@ struct VisibilityItem {
   int64_t visible_at_ms = 0;
 };
 
-// A MessageId as clients see it: the 16 raw bytes as 8-4-4-4-12 lower-case hex digits.
+// A MessageId as clients see it: the 16 raw bytes as 8-4-4-4-12 lower-case hex digits
+// (a shorter `raw`, from a damaged record, is padded with zero bytes).
 std::string message_id_text(std::string_view raw);
 inline std::string message_id_text(const Bytes16& raw) { return message_id_text(bytes_view(raw)); }
+// The same text without a heap string, for responses written straight out.
+std::array<char, 36> message_id_chars(const Bytes16& raw);
 
 std::string encode_enqueue(const EnqueueRecord& r);
 std::string encode_receive(uint64_t queue_id, const std::vector<ReceiveItem>& items);

@@ -1,6 +1,7 @@
 #include "api/actions/batch_entries.h"
 
 #include "api/sqs_errors.h"
+#include "common/json_writer.h"
 
 namespace spool {
 
@@ -55,20 +56,26 @@ Json failed_entry(const std::string& id, const Status& error) {
 
 Json id_only_batch_result(const std::vector<std::string>& ids, const std::vector<Status>& statuses,
                           Json failed) {
-  Json successful = Json::array();
+  std::string text;
+  text.reserve(32 + statuses.size() * 24);
+  JsonWriter w(text);
+  w.begin_object();
+  w.key("Successful");
+  w.begin_array();
   for (size_t i = 0; i < statuses.size(); ++i) {
     if (!statuses[i].ok()) {
       failed.push(failed_entry(ids[i], statuses[i]));
       continue;
     }
-    Json ok = Json::object();
-    ok.set("Id", Json::string(ids[i]));
-    successful.push(std::move(ok));
+    w.begin_object();
+    w.member("Id", ids[i]);
+    w.end_object();
   }
-  Json out = Json::object();
-  out.set("Successful", std::move(successful));
-  out.set("Failed", std::move(failed));
-  return out;
+  w.end_array();
+  w.key("Failed");
+  w.value(failed);
+  w.end_object();
+  return Json::raw(std::move(text));
 }
 
 }  // namespace spool

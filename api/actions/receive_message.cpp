@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "api/actions/message_input.h"
+#include "common/json_writer.h"
 #include "common/random.h"
 #include "engine/queue_attributes.h"
 
@@ -30,16 +31,20 @@ bool attribute_selected(const std::vector<std::string>& filters, const std::stri
   return false;
 }
 
-// Takes the body and receipt handle out of `m` rather than copying them.
-Json render(const ActionContext& ctx, bool fifo, DeliveredMessage& m, const std::vector<std::string>& system_names,
-            const std::vector<std::string>& attribute_filters) {
-  EnqueueRecord& r = m.record;
-  Json out = Json::object();
-  out.set("MessageId", Json::string(message_id_text(r.message_id)));
-  out.set("ReceiptHandle", Json::string(std::move(m.receipt_handle)));
-  out.set("MD5OfBody", Json::string(hex_encode(bytes_view(r.md5_body))));
-  out.set("Body", Json::string(std::move(r.body)));
-  Json attributes = Json::object();
+// One message of the response, written straight out (the tree it replaces was about a
+// fifth of a receive's instructions on the completion thread).
+void render(JsonWriter& w, const ActionContext& ctx, bool fifo, const DeliveredMessage& m,
+            const std::vector<std::string>& system_names, const std::vector<std::string>& attribute_filters) {
+  const EnqueueRecord& r = m.record;
+  w.begin_object();
+  const std::array<char, 36> id = message_id_chars(r.message_id);
+  w.member("MessageId", std::string_view(id.data(), id.size()));
+  w.member("ReceiptHandle", m.receipt_handle);
+  char md5[32];
+  hex_encode_to(bytes_view(r.md5_body), md5);
+  w.member("MD5OfBody", std::string_view(md5, sizeof md5));
+  w.member("Body", r.body);
+  bool attributes_open = false;
   for (std::string_view name : kSystemAttributes) {
     if (!wanted(system_names, name)) continue;
     std::string value;
@@ -64,19 +69,25 @@ Json render(const ActionContext& ctx, bool fifo, DeliveredMessage& m, const std:
       if (source == nullptr) continue;  // not moved here, or its source was deleted since
       value = queue_arn_of(ctx, *source);
     }
-    attributes.set(std::string(name), Json::string(std::move(value)));
+    if (!attributes_open) {
+      w.key("Attributes");
+      w.begin_object();
+      attributes_open = true;
+    }
+    w.member(name, value);
   }
-  if (!attributes.members().empty()) out.set("Attributes", std::move(attributes));
+  if (attributes_open) w.end_object();
   MessageAttributes selected;
   for (const MessageAttribute& a : r.attributes) {
     if (attribute_selected(attribute_filters, a.name)) selected.push_back(a);
   }
   if (!selected.empty()) {
     // The checksum covers exactly the attributes returned, as SQS computes it.
-    out.set("MD5OfMessageAttributes", Json::string(md5_of_message_attributes(selected)));
-    out.set("MessageAttributes", message_attributes_json(selected));
+    w.member("MD5OfMessageAttributes", md5_of_message_attributes(selected));
+    w.key("MessageAttributes");
+    w.value(message_attributes_json(selected));
   }
-  return out;
+  w.end_object();
 }
 
 }  // namespace
@@ -120,13 +131,20 @@ void receive_message_action(const ActionContext& ctx, const Json& request, Actio
       [&ctx, fifo, system_names = std::move(system_names), filters = std::move(*filters), done](
           Result<std::vector<DeliveredMessage>> delivered) {
         if (!delivered) return done(delivered.error());
-        Json out = Json::object();
+        std::string text;
+        JsonWriter w(text);
+        w.begin_object();
         if (!delivered->empty()) {
-          Json messages = Json::array();
-          for (DeliveredMessage& m : *delivered) messages.push(render(ctx, fifo, m, system_names, filters));
-          out.set("Messages", std::move(messages));
+          size_t bytes = 16;
+          for (const DeliveredMessage& m : *delivered) bytes += 192 + m.record.body.size() + m.receipt_handle.size();
+          text.reserve(bytes);
+          w.key("Messages");
+          w.begin_array();
+          for (const DeliveredMessage& m : *delivered) render(w, ctx, fifo, m, system_names, filters);
+          w.end_array();
         }
-        done(std::move(out));
+        w.end_object();
+        done(Json::raw(std::move(text)));
       });
 }
 

@@ -1,0 +1,77 @@
+#include "common/json_writer.h"
+
+#include <charconv>
+
+#include "common/check.h"
+
+namespace spool {
+
+void JsonWriter::separate() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  const uint64_t bit = uint64_t{1} << depth_;
+  if (depth_ > 0 && (has_value_ & bit) != 0) out_ += ',';
+  has_value_ |= bit;
+}
+
+void JsonWriter::begin_object() {
+  separate();
+  out_ += '{';
+  ++depth_;
+  SPOOL_DCHECK(depth_ < 64);
+  has_value_ &= ~(uint64_t{1} << depth_);
+}
+
+void JsonWriter::end_object() {
+  SPOOL_DCHECK(depth_ > 0 && !after_key_);
+  out_ += '}';
+  --depth_;
+}
+
+void JsonWriter::begin_array() {
+  separate();
+  out_ += '[';
+  ++depth_;
+  SPOOL_DCHECK(depth_ < 64);
+  has_value_ &= ~(uint64_t{1} << depth_);
+}
+
+void JsonWriter::end_array() {
+  SPOOL_DCHECK(depth_ > 0 && !after_key_);
+  out_ += ']';
+  --depth_;
+}
+
+void JsonWriter::key(std::string_view name) {
+  SPOOL_DCHECK(!after_key_);
+  separate();
+  append_json_string(out_, name);
+  out_ += ':';
+  after_key_ = true;
+}
+
+void JsonWriter::string(std::string_view text) {
+  separate();
+  append_json_string(out_, text);
+}
+
+void JsonWriter::number(int64_t n) {
+  separate();
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+  out_.append(digits, end);
+}
+
+void JsonWriter::boolean(bool b) {
+  separate();
+  out_ += b ? "true" : "false";
+}
+
+void JsonWriter::value(const Json& v) {
+  separate();
+  append_json(out_, v);
+}
+
+}  // namespace spool
