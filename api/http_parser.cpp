@@ -1,23 +1,27 @@
 #include "api/http_parser.h"
 
 #include <algorithm>
-#include <cctype>
+#include <array>
+#include <cstring>
 #include <utility>
 
 namespace spool {
 namespace {
 
-// RFC 9110 tchar: what a method or a header name may contain.
-bool is_tchar(unsigned char c) {
-  if (std::isalnum(c)) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
+// RFC 9110 tchar: what a method or a header name may contain. A table rather than
+// std::isalnum: the locale-aware call was a measurable part of every request's head.
+constexpr std::array<bool, 256> kTchar = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (unsigned char c : std::string_view("!#$%&'*+-.^_`|~")) t[c] = true;
+  return t;
+}();
+
+bool is_tchar(unsigned char c) { return kTchar[c]; }
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool is_token(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return is_tchar(c); });
@@ -31,14 +35,27 @@ std::string_view trim(std::string_view s) {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = ascii_lower(c);
   return out;
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+
+// The end of a request head (just past the empty line that closes it: "\n\n" or
+// "\n\r\n") in `buf`, looking at line ends from `from` on; npos when not there yet.
+size_t find_head_end(std::string_view buf, size_t from) {
+  while (from < buf.size()) {
+    const void* nl = std::memchr(buf.data() + from, '\n', buf.size() - from);
+    if (nl == nullptr) return std::string_view::npos;
+    size_t i = static_cast<size_t>(static_cast<const char*>(nl) - buf.data());
+    if (i + 1 < buf.size() && buf[i + 1] == '\n') return i + 2;
+    if (i + 2 < buf.size() && buf[i + 1] == '\r' && buf[i + 2] == '\n') return i + 3;
+    from = i + 1;
+  }
+  return std::string_view::npos;
 }
 
 // Calls `each` for every comma-separated, trimmed, non-empty element of a header value.
@@ -149,18 +166,23 @@ size_t HttpRequestParser::feed_headers(std::string_view data) {
     while (skipped < data.size() && (data[skipped] == '\r' || data[skipped] == '\n')) ++skipped;
     data.remove_prefix(skipped);
     if (data.empty()) return skipped;
+    // The usual case: the whole head came in one read. Parse it where it lies.
+    size_t end = find_head_end(data, 0);
+    if (end != std::string_view::npos) {
+      if (end > max_header_bytes_) {
+        fail(431);
+        return skipped + data.size();
+      }
+      parse_head(data.substr(0, end));
+      return skipped + end;
+    }
   }
-  // The block ends at an empty line: "\n\n" or "\n\r\n". Search only the new bytes (and
-  // the two before them), so a head arriving byte by byte costs linear time.
+  // Search only the new bytes (and the two before them), so a head arriving byte by byte
+  // costs linear time.
   size_t old_size = line_.size();
   size_t start = old_size >= 2 ? old_size - 2 : 0;
   line_.append(data);
-  size_t end = std::string::npos;
-  for (size_t i = start; i < line_.size(); ++i) {
-    if (line_[i] != '\n') continue;
-    if (i + 1 < line_.size() && line_[i + 1] == '\n') { end = i + 2; break; }
-    if (i + 2 < line_.size() && line_[i + 1] == '\r' && line_[i + 2] == '\n') { end = i + 3; break; }
-  }
+  size_t end = find_head_end(line_, start);
   if (end == std::string::npos) {
     if (line_.size() > max_header_bytes_) fail(431);
     return skipped + data.size();
