@@ -91,6 +91,8 @@ const Json* Json::find(std::string_view name) const {
   return nullptr;
 }
 
+Json* Json::find(std::string_view name) { return const_cast<Json*>(std::as_const(*this).find(name)); }
+
 namespace {
 
 // The first byte at or after `from` that a string scan must look at: '"', '\\', a byte

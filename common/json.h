@@ -63,6 +63,7 @@ class Json {
   Json& set(std::string name, Json value);
   // The member, or nullptr (also when this is not an object).
   const Json* find(std::string_view name) const;
+  Json* find(std::string_view name);
 
   bool operator==(const Json& other) const = default;
 

@@ -90,10 +90,14 @@ std::array<char, 36> message_id_chars(const Bytes16& raw) {
   return out;
 }
 
+Bytes16 to_bytes16(std::string_view raw) {
+  Bytes16 out{};
+  if (!raw.empty()) std::memcpy(out.data(), raw.data(), std::min(raw.size(), out.size()));
+  return out;
+}
+
 std::string message_id_text(std::string_view raw) {
-  Bytes16 id{};
-  if (!raw.empty()) std::memcpy(id.data(), raw.data(), std::min(raw.size(), id.size()));
-  const std::array<char, 36> chars = message_id_chars(id);
+  const std::array<char, 36> chars = message_id_chars(to_bytes16(raw));
   return std::string(chars.data(), chars.size());
 }
 

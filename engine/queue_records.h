@@ -49,6 +49,8 @@ inline constexpr uint8_t kQueueDrop = 0x08;
 // message sent and two per message received.
 using Bytes16 = std::array<uint8_t, 16>;
 inline std::string_view bytes_view(const Bytes16& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+// The first 16 bytes of `raw`; a shorter one (from a damaged record) is padded with zeros.
+Bytes16 to_bytes16(std::string_view raw);
 
 struct EnqueueRecord {
   uint64_t queue_id = 0;
@@ -81,7 +83,7 @@ struct VisibilityItem {
 };
 
 // A MessageId as clients see it: the 16 raw bytes as 8-4-4-4-12 lower-case hex digits
-// (a shorter `raw`, from a damaged record, is padded with zero bytes).
+// (`raw` as to_bytes16 reads it).
 std::string message_id_text(std::string_view raw);
 inline std::string message_id_text(const Bytes16& raw) { return message_id_text(bytes_view(raw)); }
 // The same text without a heap string, for responses written straight out.

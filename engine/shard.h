@@ -74,7 +74,7 @@ struct OutgoingMessage {
 };
 
 struct SentMessage {
-  std::string message_id;  // UUID text
+  Bytes16 message_id{};    // raw; message_id_text() spells it
   uint64_t seq = 0;        // FIFO: the SequenceNumber (a duplicate reports the original's)
 };
 

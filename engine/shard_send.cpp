@@ -36,7 +36,7 @@ struct Shard::SendBatch {
     uint64_t seq = 0;
     FramePosition position;
     StoredMessage stored;
-    std::string id;          // MessageId as text
+    Bytes16 id{};            // the MessageId
     std::string group;
     std::string dedupe_key;  // empty: not remembered
     Status outcome;          // written by the log's completion thread
@@ -84,7 +84,7 @@ void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
         if (DedupeWindow::Entry* e = q->dedupe.find(key, now)) {
           // Accepted, not enqueued: the answer names the original message.
           EngineMetrics::count(q->series->deduplicated, 1);
-          SentMessage original{message_id_text(e->message_id), e->seq};
+          SentMessage original{to_bytes16(e->message_id), e->seq};
           if (e->durable) {
             batch->results[i] = original;
             continue;
@@ -142,7 +142,7 @@ void Shard::append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, si
   size_t k = batch->frames.size();
   SendBatch::Frame& f = batch->frames.emplace_back();
   f.index = index;
-  f.id = message_id_text(r.message_id);
+  f.id = r.message_id;
   f.group = r.group_id;
   f.stored = StoredMessage::make(FramePosition{}, r.sent_ms, r.visible_at_ms, 0, 0);
   batch->unsettled.fetch_add(1);
@@ -183,7 +183,7 @@ void Shard::finish_enqueues(uint64_t queue_id, const std::shared_ptr<SendBatch>&
   uint64_t sent = 0;
   for (SendBatch::Frame& f : batch->frames) {
     if (f.outcome.ok()) {
-      batch->results[f.index] = SentMessage{std::move(f.id), f.seq};  // frames are done with
+      batch->results[f.index] = SentMessage{f.id, f.seq};  // frames are done with
       ++sent;
     } else {
       batch->results[f.index] = f.outcome;

@@ -6,6 +6,9 @@
 // handler per action, in api/actions/<action>.cpp; the codec is the only difference
 // between the protocols.
 //
+// The request is the handler's own: it may move values out of it (message bodies and
+// receipt handles are taken, not copied).
+//
 // Handlers run on HTTP pool threads and must not block: they answer through `done`,
 // which may run on another thread. The context stays alive as long as any copy of
 // `done` does, so callbacks that hold `done` may use `ctx` by reference.
@@ -37,7 +40,7 @@ struct ActionContext {
 };
 
 using ActionDone = std::function<void(Result<Json>)>;
-using ActionHandler = void (*)(const ActionContext& ctx, const Json& request, ActionDone done);
+using ActionHandler = void (*)(const ActionContext& ctx, Json& request, ActionDone done);
 
 // The handler of an SQS action name, or nullptr.
 ActionHandler find_action(std::string_view action);
@@ -46,6 +49,8 @@ ActionHandler find_action(std::string_view action);
 
 // kMissingParameter when absent; kInvalidArgument when not a string.
 Result<std::string> required_string(const Json& request, std::string_view name);
+// The same, moving the value out of the request.
+Result<std::string> take_required_string(Json& request, std::string_view name);
 std::optional<std::string> optional_string(const Json& request, std::string_view name);
 // nullopt when absent; kInvalidArgument naming the value and the range when not an
 // integer in [min, max].

@@ -6,15 +6,33 @@
 
 namespace spool {
 
-Result<std::string> required_string(const Json& request, std::string_view name) {
-  const Json* v = request.find(name);
+namespace {
+
+// The string member `name`, or the Status required_string reports. J: Json or const Json.
+template <class J>
+Result<J*> required_string_member(J& request, std::string_view name) {
+  J* v = request.find(name);
   if (v == nullptr || v->is_null()) {
     return Status(Errc::kMissingParameter, "The request must contain the parameter " + std::string(name) + ".");
   }
   if (!v->is_string()) {
     return Status(Errc::kInvalidArgument, "The parameter " + std::string(name) + " must be a string.");
   }
-  return v->text();
+  return v;
+}
+
+}  // namespace
+
+Result<std::string> required_string(const Json& request, std::string_view name) {
+  auto v = required_string_member(request, name);
+  if (!v) return v.error();
+  return (*v)->text();
+}
+
+Result<std::string> take_required_string(Json& request, std::string_view name) {
+  auto v = required_string_member(request, name);
+  if (!v) return v.error();
+  return std::move((*v)->text());
 }
 
 std::optional<std::string> optional_string(const Json& request, std::string_view name) {

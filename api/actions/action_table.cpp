@@ -6,29 +6,29 @@
 
 namespace spool {
 
-void add_permission_action(const ActionContext&, const Json&, ActionDone);
-void cancel_message_move_task_action(const ActionContext&, const Json&, ActionDone);
-void change_message_visibility_action(const ActionContext&, const Json&, ActionDone);
-void change_message_visibility_batch_action(const ActionContext&, const Json&, ActionDone);
-void create_queue_action(const ActionContext&, const Json&, ActionDone);
-void delete_message_action(const ActionContext&, const Json&, ActionDone);
-void delete_message_batch_action(const ActionContext&, const Json&, ActionDone);
-void delete_queue_action(const ActionContext&, const Json&, ActionDone);
-void get_queue_attributes_action(const ActionContext&, const Json&, ActionDone);
-void get_queue_url_action(const ActionContext&, const Json&, ActionDone);
-void list_dead_letter_source_queues_action(const ActionContext&, const Json&, ActionDone);
-void list_message_move_tasks_action(const ActionContext&, const Json&, ActionDone);
-void list_queue_tags_action(const ActionContext&, const Json&, ActionDone);
-void list_queues_action(const ActionContext&, const Json&, ActionDone);
-void purge_queue_action(const ActionContext&, const Json&, ActionDone);
-void receive_message_action(const ActionContext&, const Json&, ActionDone);
-void remove_permission_action(const ActionContext&, const Json&, ActionDone);
-void send_message_action(const ActionContext&, const Json&, ActionDone);
-void send_message_batch_action(const ActionContext&, const Json&, ActionDone);
-void set_queue_attributes_action(const ActionContext&, const Json&, ActionDone);
-void start_message_move_task_action(const ActionContext&, const Json&, ActionDone);
-void tag_queue_action(const ActionContext&, const Json&, ActionDone);
-void untag_queue_action(const ActionContext&, const Json&, ActionDone);
+void add_permission_action(const ActionContext&, Json&, ActionDone);
+void cancel_message_move_task_action(const ActionContext&, Json&, ActionDone);
+void change_message_visibility_action(const ActionContext&, Json&, ActionDone);
+void change_message_visibility_batch_action(const ActionContext&, Json&, ActionDone);
+void create_queue_action(const ActionContext&, Json&, ActionDone);
+void delete_message_action(const ActionContext&, Json&, ActionDone);
+void delete_message_batch_action(const ActionContext&, Json&, ActionDone);
+void delete_queue_action(const ActionContext&, Json&, ActionDone);
+void get_queue_attributes_action(const ActionContext&, Json&, ActionDone);
+void get_queue_url_action(const ActionContext&, Json&, ActionDone);
+void list_dead_letter_source_queues_action(const ActionContext&, Json&, ActionDone);
+void list_message_move_tasks_action(const ActionContext&, Json&, ActionDone);
+void list_queue_tags_action(const ActionContext&, Json&, ActionDone);
+void list_queues_action(const ActionContext&, Json&, ActionDone);
+void purge_queue_action(const ActionContext&, Json&, ActionDone);
+void receive_message_action(const ActionContext&, Json&, ActionDone);
+void remove_permission_action(const ActionContext&, Json&, ActionDone);
+void send_message_action(const ActionContext&, Json&, ActionDone);
+void send_message_batch_action(const ActionContext&, Json&, ActionDone);
+void set_queue_attributes_action(const ActionContext&, Json&, ActionDone);
+void start_message_move_task_action(const ActionContext&, Json&, ActionDone);
+void tag_queue_action(const ActionContext&, Json&, ActionDone);
+void untag_queue_action(const ActionContext&, Json&, ActionDone);
 
 namespace {
 

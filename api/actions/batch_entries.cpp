@@ -5,8 +5,8 @@
 
 namespace spool {
 
-Result<std::vector<const Json*>> read_batch_entries(const Json& request, std::string_view entry_name) {
-  const Json* entries = request.find("Entries");
+Result<std::vector<Json*>> read_batch_entries(Json& request, std::string_view entry_name) {
+  Json* entries = request.find("Entries");
   if (entries == nullptr || entries->is_null()) {
     return Status(Errc::kMissingParameter, "The request must contain the parameter Entries.");
   }
@@ -18,11 +18,11 @@ Result<std::vector<const Json*>> read_batch_entries(const Json& request, std::st
     return Status(Errc::kTooManyEntriesInBatch, "Maximum number of entries per request are 10. You have sent " +
                                                     std::to_string(entries->items().size()) + ".");
   }
-  std::vector<const Json*> out;
+  std::vector<Json*> out;
   std::vector<const std::string*> ids;
   out.reserve(entries->items().size());
   ids.reserve(entries->items().size());
-  for (const Json& e : entries->items()) {
+  for (Json& e : entries->items()) {
     const Json* id = e.is_object() ? e.find("Id") : nullptr;
     if (id == nullptr || !id->is_string()) {
       return Status(Errc::kMissingParameter, "The request must contain the parameter Id in every entry.");

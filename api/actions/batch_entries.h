@@ -9,7 +9,8 @@ namespace spool {
 
 // The Entries list, checked; the errors are whole-request errors as in SQS.
 // `entry_name` (e.g. "SendMessageBatchRequestEntry") words the empty-batch error.
-Result<std::vector<const Json*>> read_batch_entries(const Json& request, std::string_view entry_name);
+// The entries are the request's own, for the handler to take values from.
+Result<std::vector<Json*>> read_batch_entries(Json& request, std::string_view entry_name);
 
 // {"Id", "SenderFault", "Code", "Message"} for one failed entry.
 Json failed_entry(const std::string& id, const Status& error);

@@ -17,7 +17,7 @@ Result<VisibilityChange> read_change(const Json& entry) {
 
 }  // namespace
 
-void change_message_visibility_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void change_message_visibility_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   auto change = read_change(request);
@@ -28,7 +28,7 @@ void change_message_visibility_action(const ActionContext& ctx, const Json& requ
   });
 }
 
-void change_message_visibility_batch_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void change_message_visibility_batch_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   auto entries = read_batch_entries(request, "ChangeMessageVisibilityBatchRequestEntry");
@@ -36,7 +36,7 @@ void change_message_visibility_batch_action(const ActionContext& ctx, const Json
   std::vector<std::string> ids;
   std::vector<VisibilityChange> changes;
   Json failed = Json::array();
-  for (const Json* e : *entries) {
+  for (Json* e : *entries) {
     std::string id = e->find("Id")->text();
     auto change = read_change(*e);
     if (!change) {

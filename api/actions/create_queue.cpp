@@ -2,7 +2,7 @@
 
 namespace spool {
 
-void create_queue_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void create_queue_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto name = required_string(request, "QueueName");
   if (!name) return done(name.error());
   auto attributes = string_map(request, "Attributes");

@@ -3,7 +3,7 @@
 
 namespace spool {
 
-void delete_message_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void delete_message_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   auto handle = required_string(request, "ReceiptHandle");
@@ -14,16 +14,16 @@ void delete_message_action(const ActionContext& ctx, const Json& request, Action
   });
 }
 
-void delete_message_batch_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void delete_message_batch_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   auto entries = read_batch_entries(request, "DeleteMessageBatchRequestEntry");
   if (!entries) return done(entries.error());
   std::vector<std::string> ids, handles;
   Json failed = Json::array();
-  for (const Json* e : *entries) {
+  for (Json* e : *entries) {
     std::string id = e->find("Id")->text();
-    auto handle = required_string(*e, "ReceiptHandle");
+    auto handle = take_required_string(*e, "ReceiptHandle");
     if (!handle) {
       failed.push(failed_entry(id, handle.error()));
       continue;

@@ -2,7 +2,7 @@
 
 namespace spool {
 
-void delete_queue_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void delete_queue_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   ctx.engine.delete_queue(*queue, [done](Status st) {

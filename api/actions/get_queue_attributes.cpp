@@ -14,7 +14,7 @@ bool wants_counters(const std::vector<std::string_view>& names) {
 
 }  // namespace
 
-void get_queue_attributes_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void get_queue_attributes_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   auto requested = string_list(request, "AttributeNames");

@@ -2,7 +2,7 @@
 
 namespace spool {
 
-void get_queue_url_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void get_queue_url_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto name = required_string(request, "QueueName");
   if (!name) return done(name.error());
   // Another account's queue needs a grant of sqs:GetQueueUrl in its policy.

@@ -117,8 +117,8 @@ Result<std::pair<std::string, std::string>> read_fifo_ids(const QueueMeta& queue
 }  // namespace
 
 Status read_outgoing_message(const ActionContext& ctx, const QueueMeta& queue, const QueueSettings& settings,
-                             const Json& entry, PreparedMessage& p) {
-  auto body = required_string(entry, "MessageBody");
+                             Json& entry, PreparedMessage& p) {
+  auto body = take_required_string(entry, "MessageBody");
   if (!body) return body.error();
   Status st = validate_message_body(*body);
   if (!st.ok()) return st;
@@ -164,10 +164,7 @@ void digest_bodies(std::span<PreparedMessage> messages) {
   for (const PreparedMessage& p : messages) bodies.push_back(p.message.body);
   std::vector<Md5Digest> digests(messages.size());
   md5_many(bodies, digests);
-  for (size_t i = 0; i < messages.size(); ++i) {
-    messages[i].message.md5_body = digests[i];
-    messages[i].md5_body_hex = hex_encode(bytes_view(digests[i]));
-  }
+  for (size_t i = 0; i < messages.size(); ++i) messages[i].message.md5_body = digests[i];
 }
 
 }  // namespace spool

@@ -14,7 +14,6 @@ namespace spool {
 
 struct PreparedMessage {
   OutgoingMessage message;
-  std::string md5_body_hex;               // set by digest_bodies
   std::string md5_attributes_hex;         // empty without attributes
   std::string md5_system_attributes_hex;  // empty without AWSTraceHeader
 };
@@ -23,11 +22,11 @@ struct PreparedMessage {
 // request rather than once per message of a batch. The body's MD5 is left to
 // digest_bodies, which computes a batch's together. Fills `p` (a fresh one) in place:
 // moving a PreparedMessage twice per message was 2% of a batch's instructions. On error
-// `p` is partly filled and should be dropped.
+// `p` is partly filled and should be dropped. The body is moved out of `entry`.
 Status read_outgoing_message(const ActionContext& ctx, const QueueMeta& queue, const QueueSettings& settings,
-                             const Json& entry, PreparedMessage& p);
+                             Json& entry, PreparedMessage& p);
 
-// Sets message.md5_body and md5_body_hex of each, several digests to a vector register
+// Sets message.md5_body of each, several digests to a vector register
 // (common/md5_lanes.h): a batch's ten bodies cost about what four did one by one.
 void digest_bodies(std::span<PreparedMessage> messages);
 

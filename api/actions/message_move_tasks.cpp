@@ -26,7 +26,7 @@ Status no_move_tasks() {
 
 }  // namespace
 
-void start_message_move_task_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void start_message_move_task_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto source_arn = required_string(request, "SourceArn");
   if (!source_arn) return done(source_arn.error());
   auto rate = optional_int(request, "MaxNumberOfMessagesPerSecond", 1, 500);
@@ -61,7 +61,7 @@ void start_message_move_task_action(const ActionContext& ctx, const Json& reques
   });
 }
 
-void list_message_move_tasks_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void list_message_move_tasks_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto source_arn = required_string(request, "SourceArn");
   if (!source_arn) return done(source_arn.error());
   auto max = optional_int(request, "MaxResults", 1, 10);
@@ -100,7 +100,7 @@ void list_message_move_tasks_action(const ActionContext& ctx, const Json& reques
               });
 }
 
-void cancel_message_move_task_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void cancel_message_move_task_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto handle = required_string(request, "TaskHandle");
   if (!handle) return done(handle.error());
   MoveTasks* tasks = move_tasks_of(ctx);

@@ -66,7 +66,7 @@ void save_policy(const ActionContext& ctx, QueueMetaPtr queue, const Json& polic
 
 }  // namespace
 
-void add_permission_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void add_permission_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   auto label = required_string(request, "Label");
@@ -119,7 +119,7 @@ void add_permission_action(const ActionContext& ctx, const Json& request, Action
   save_policy(ctx, *queue, updated, std::move(done));
 }
 
-void remove_permission_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void remove_permission_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   auto label = required_string(request, "Label");

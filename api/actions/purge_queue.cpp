@@ -2,7 +2,7 @@
 
 namespace spool {
 
-void purge_queue_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void purge_queue_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   ctx.engine.shard_of(**queue).purge((*queue)->queue_id, [done](Status st) {

@@ -92,7 +92,7 @@ void render(JsonWriter& w, const ActionContext& ctx, bool fifo, const DeliveredM
 
 }  // namespace
 
-void receive_message_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void receive_message_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   auto max = optional_int(request, "MaxNumberOfMessages", 1, 10);

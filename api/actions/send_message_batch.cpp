@@ -1,20 +1,21 @@
 #include "api/actions/batch_entries.h"
 #include "api/actions/message_input.h"
 #include "common/json_writer.h"
+#include "common/random.h"
 
 namespace spool {
 
 // AWS caps the whole batch at the same size as one message (1 MiB since 2025).
 constexpr size_t kMaxBatchBytes = 1048576;
 
-void send_message_batch_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void send_message_batch_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   auto entries = read_batch_entries(request, "SendMessageBatchRequestEntry");
   if (!entries) return done(entries.error());
 
   size_t total = 0;
-  for (const Json* e : *entries) {
+  for (Json* e : *entries) {
     if (const Json* body = e->find("MessageBody"); body && body->is_string()) total += body->text().size();
   }
   if (total > kMaxBatchBytes) {
@@ -28,7 +29,7 @@ void send_message_batch_action(const ActionContext& ctx, const Json& request, Ac
   accepted_ids.reserve(entries->size());
   prepared.reserve(entries->size());
   const QueueSettings settings = queue_settings((*queue)->attributes, (*queue)->is_fifo);
-  for (const Json* e : *entries) {
+  for (Json* e : *entries) {
     std::string id = e->find("Id")->text();
     Status st = read_outgoing_message(ctx, **queue, settings, *e, prepared.emplace_back());
     if (!st.ok()) {
@@ -42,7 +43,7 @@ void send_message_batch_action(const ActionContext& ctx, const Json& request, Ac
   // What each success entry reports besides the MessageId the engine assigns.
   struct Accepted {
     std::string id;
-    std::string md5_body_hex;
+    Bytes16 md5_body;
     std::string md5_attributes_hex;
     std::string md5_system_attributes_hex;
   };
@@ -52,7 +53,7 @@ void send_message_batch_action(const ActionContext& ctx, const Json& request, Ac
   messages.reserve(prepared.size());
   for (size_t i = 0; i < prepared.size(); ++i) {
     PreparedMessage& p = prepared[i];
-    accepted.push_back(Accepted{std::move(accepted_ids[i]), std::move(p.md5_body_hex), std::move(p.md5_attributes_hex),
+    accepted.push_back(Accepted{std::move(accepted_ids[i]), p.message.md5_body, std::move(p.md5_attributes_hex),
                                 std::move(p.md5_system_attributes_hex)});
     messages.push_back(std::move(p.message));
   }
@@ -75,10 +76,13 @@ void send_message_batch_action(const ActionContext& ctx, const Json& request, Ac
       const Accepted& a = accepted[i];
       w.begin_object();
       w.member("Id", a.id);
-      w.member("MD5OfMessageBody", a.md5_body_hex);
+      char md5[32];
+      hex_encode_to(bytes_view(a.md5_body), md5);
+      w.member("MD5OfMessageBody", std::string_view(md5, sizeof md5));
       if (!a.md5_attributes_hex.empty()) w.member("MD5OfMessageAttributes", a.md5_attributes_hex);
       if (!a.md5_system_attributes_hex.empty()) w.member("MD5OfMessageSystemAttributes", a.md5_system_attributes_hex);
-      w.member("MessageId", sent[i]->message_id);
+      const std::array<char, 36> message_id = message_id_chars(sent[i]->message_id);
+      w.member("MessageId", std::string_view(message_id.data(), message_id.size()));
       if (fifo) w.member("SequenceNumber", sequence_number(sent[i]->seq));
       w.end_object();
     }

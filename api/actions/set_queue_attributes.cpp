@@ -2,7 +2,7 @@
 
 namespace spool {
 
-void set_queue_attributes_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void set_queue_attributes_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   auto attributes = string_map(request, "Attributes");

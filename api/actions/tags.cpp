@@ -3,7 +3,7 @@
 
 namespace spool {
 
-void tag_queue_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void tag_queue_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   auto tags = string_map(request, "Tags");
@@ -15,7 +15,7 @@ void tag_queue_action(const ActionContext& ctx, const Json& request, ActionDone 
   });
 }
 
-void untag_queue_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void untag_queue_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   auto keys = string_list(request, "TagKeys");
@@ -27,7 +27,7 @@ void untag_queue_action(const ActionContext& ctx, const Json& request, ActionDon
   });
 }
 
-void list_queue_tags_action(const ActionContext& ctx, const Json& request, ActionDone done) {
+void list_queue_tags_action(const ActionContext& ctx, Json& request, ActionDone done) {
   auto queue = resolve_queue(ctx, request);
   if (!queue) return done(queue.error());
   Json out = Json::object();

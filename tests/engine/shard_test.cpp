@@ -94,11 +94,14 @@ TEST_F(ShardTest, SendReceiveDelete) {
   auto sent = send({"a", "b"});
   ASSERT_EQ(sent.size(), 2u);
   ASSERT_TRUE(sent[0]);
-  EXPECT_EQ(sent[0]->message_id.size(), 36u);
+  ASSERT_TRUE(sent[1]);
+  EXPECT_NE(sent[0]->message_id, sent[1]->message_id);
   auto got = receive(10);
   ASSERT_TRUE(got);
   ASSERT_EQ(got->size(), 2u);
   EXPECT_EQ((*got)[0].record.body, "a");
+  EXPECT_EQ((*got)[0].record.message_id, sent[0]->message_id);
+  EXPECT_EQ((*got)[1].record.message_id, sent[1]->message_id);
   EXPECT_EQ((*got)[0].record.sender_id, "test");
   EXPECT_EQ((*got)[0].receive_count, 1u);
   QueueCounters c = counters();
