@@ -46,7 +46,7 @@ void SqsService::handle(const HttpRequest& request, SqsCall call, const std::str
 
   // Who is calling: every call carries a valid SigV4 signature (spec section 10), over the
   // path and query exactly as received.
-  SignedRequest signed_request{request.method, request.path, request.query, request.headers, request.body};
+  SignedRequestView signed_request{request.method, request.path, request.query, request.headers, request.body};
   auto caller = verify_sigv4(signed_request, credentials_, config_.region, clock_.now_ms());
   if (!caller) return fail_status(caller.error());
   AccountQuotas account_quotas = credentials_.quotas_of(caller->account_id);

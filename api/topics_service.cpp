@@ -17,7 +17,7 @@ void TopicService::handle(HttpRequest request, const std::string& request_id, To
 
   // Who is calling, verified over the path and query exactly as received (the same
   // check as every SQS call; spec/topics-api.md section 2).
-  SignedRequest signed_request{request.method, request.path, request.query, request.headers, request.body};
+  SignedRequestView signed_request{request.method, request.path, request.query, request.headers, request.body};
   SigV4Failure why = SigV4Failure::kNone;
   auto caller = verify_sigv4(signed_request, credentials_, config_.region, clock_.now_ms(), &why);
   if (!caller) {

@@ -19,12 +19,16 @@ bool is_unreserved(unsigned char c) {
 }
 
 
-std::string to_hex(const unsigned char* data, size_t size) {
-  std::string out(size * 2, '\0');
+void hex_into(const unsigned char* data, size_t size, char* out) {
   for (size_t i = 0; i < size; ++i) {
     out[2 * i] = kLowerHex[data[i] >> 4];
     out[2 * i + 1] = kLowerHex[data[i] & 0xF];
   }
+}
+
+std::string to_hex(const unsigned char* data, size_t size) {
+  std::string out(size * 2, '\0');
+  hex_into(data, size, out.data());
   return out;
 }
 
@@ -95,6 +99,11 @@ std::string uri_encode(std::string_view text, bool keep_slash) {
 
 std::string canonical_uri(std::string_view raw_path) {
   if (raw_path.empty()) return "/";
+  // Without dots or empty segments there is nothing to remove ("/" itself, every JSON
+  // protocol request, among them).
+  if (raw_path.find('.') == std::string_view::npos && raw_path.find("//") == std::string_view::npos) {
+    return uri_encode(raw_path, /*keep_slash=*/true);
+  }
   return uri_encode(remove_dot_segments(raw_path), /*keep_slash=*/true);
 }
 
@@ -136,8 +145,13 @@ void append_trimmed(std::string& out, std::string_view value) {
 
 }  // namespace
 
-std::string canonical_headers(const std::vector<Header>& headers, std::string_view signed_headers) {
+std::string canonical_headers(std::span<const Header> headers, std::string_view signed_headers) {
   std::string out;
+  append_canonical_headers(out, headers, signed_headers);
+  return out;
+}
+
+void append_canonical_headers(std::string& out, std::span<const Header> headers, std::string_view signed_headers) {
   size_t start = 0;
   while (start <= signed_headers.size()) {
     size_t end = signed_headers.find(';', start);
@@ -155,13 +169,21 @@ std::string canonical_headers(const std::vector<Header>& headers, std::string_vi
     out += '\n';
     start = end + 1;
   }
-  return out;
 }
 
 std::string canonical_request(std::string_view method, std::string_view canonical_uri,
                               std::string_view canonical_query, std::string_view canonical_headers,
                               std::string_view signed_headers, std::string_view payload_hash) {
   std::string out;
+  canonical_request_into(out, method, canonical_uri, canonical_query, canonical_headers, signed_headers,
+                         payload_hash);
+  return out;
+}
+
+void canonical_request_into(std::string& out, std::string_view method, std::string_view canonical_uri,
+                            std::string_view canonical_query, std::string_view canonical_headers,
+                            std::string_view signed_headers, std::string_view payload_hash) {
+  out.clear();
   out.reserve(method.size() + canonical_uri.size() + canonical_query.size() + canonical_headers.size() +
               signed_headers.size() + payload_hash.size() + 5);
   out.append(method).append("\n");
@@ -170,7 +192,6 @@ std::string canonical_request(std::string_view method, std::string_view canonica
   out.append(canonical_headers).append("\n");
   out.append(signed_headers).append("\n");
   out.append(payload_hash);
-  return out;
 }
 
 std::string credential_scope(std::string_view date, std::string_view region, std::string_view service) {
@@ -181,10 +202,17 @@ std::string credential_scope(std::string_view date, std::string_view region, std
 
 std::string string_to_sign(std::string_view amz_date, std::string_view scope,
                            std::string_view canonical_request) {
-  std::string out(kAlgorithm);
-  out.append("\n").append(amz_date).append("\n").append(scope).append("\n");
-  out.append(sha256_hex(canonical_request));
+  std::string out;
+  string_to_sign_into(out, amz_date, scope, canonical_request);
   return out;
+}
+
+void string_to_sign_into(std::string& out, std::string_view amz_date, std::string_view scope,
+                         std::string_view canonical_request) {
+  const Sha256Hex hash = sha256_hex_chars(canonical_request);
+  out.assign(kAlgorithm);
+  out.append("\n").append(amz_date).append("\n").append(scope).append("\n");
+  out.append(hash.data(), hash.size());
 }
 
 SigningKey derive_signing_key(std::string_view secret, std::string_view date, std::string_view region,
@@ -210,6 +238,13 @@ std::string signature_hex(const HmacSha256& keyed, std::string_view string_to_si
 std::string sha256_hex(std::string_view data) {
   Digest digest = sha256(data);
   return to_hex(digest.data(), digest.size());
+}
+
+Sha256Hex sha256_hex_chars(std::string_view data) {
+  Digest digest = sha256(data);
+  Sha256Hex out;
+  hex_into(digest.data(), digest.size(), out.data());
+  return out;
 }
 
 }  // namespace spool::sigv4

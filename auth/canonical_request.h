@@ -15,6 +15,7 @@
 // Pure functions; safe from any thread.
 
 #include <array>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -51,17 +52,25 @@ std::string canonical_query(const FormParams& params, std::string_view excluded 
 // "name:value\n" for each name of `signed_headers` ("host;x-amz-date", in the client's
 // order), values trimmed with runs of spaces collapsed; repeated headers joined with ','.
 // A signed header absent from the request contributes an empty value.
-std::string canonical_headers(const std::vector<Header>& headers, std::string_view signed_headers);
+std::string canonical_headers(std::span<const Header> headers, std::string_view signed_headers);
+void append_canonical_headers(std::string& out, std::span<const Header> headers, std::string_view signed_headers);
 
 std::string canonical_request(std::string_view method, std::string_view canonical_uri,
                               std::string_view canonical_query, std::string_view canonical_headers,
                               std::string_view signed_headers, std::string_view payload_hash);
+// The same into `out` (cleared first): a verifier reuses one buffer per thread.
+void canonical_request_into(std::string& out, std::string_view method, std::string_view canonical_uri,
+                            std::string_view canonical_query, std::string_view canonical_headers,
+                            std::string_view signed_headers, std::string_view payload_hash);
 
 // "<yyyymmdd>/<region>/<service>/aws4_request".
 std::string credential_scope(std::string_view date, std::string_view region, std::string_view service);
 
 std::string string_to_sign(std::string_view amz_date, std::string_view scope,
                            std::string_view canonical_request);
+// The same into `out` (cleared first): a verifier reuses one buffer per thread.
+void string_to_sign_into(std::string& out, std::string_view amz_date, std::string_view scope,
+                         std::string_view canonical_request);
 
 // kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request").
 SigningKey derive_signing_key(std::string_view secret, std::string_view date, std::string_view region,
@@ -73,5 +82,7 @@ std::string signature_hex(const SigningKey& key, std::string_view string_to_sign
 // caches, as it saves hashing the key's two padded blocks for every signature.
 std::string signature_hex(const HmacSha256& keyed_signing_key, std::string_view string_to_sign);
 std::string sha256_hex(std::string_view data);
+using Sha256Hex = std::array<char, 64>;
+Sha256Hex sha256_hex_chars(std::string_view data);
 
 }  // namespace spool::sigv4

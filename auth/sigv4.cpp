@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 
 #include "auth/canonical_request.h"
+#include "common/random.h"
 
 namespace spool {
 namespace {
@@ -29,13 +30,14 @@ constexpr std::string_view kMismatchMessage =
 constexpr std::string_view kHostNotSignedMessage =
     "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.";
 
-// What the two forms have in common once parsed.
+// What the two forms have in common once parsed. The views point into the request's
+// Authorization header or its decoded query, both of which outlive the claim.
 struct Claim {
   bool is_presigned = false;
-  std::string algorithm;
-  std::string credential;  // "<id>/<yyyymmdd>/<region>/<service>/aws4_request"
-  std::string signed_headers;
-  std::string signature;
+  std::string_view algorithm;
+  std::string_view credential;  // "<id>/<yyyymmdd>/<region>/<service>/aws4_request"
+  std::string_view signed_headers;
+  std::string_view signature;
   std::string amz_date;  // compact ISO 8601 ("20260115T123000Z"), as signed
   int64_t date_seconds = 0;
   std::optional<int64_t> expires_seconds;  // presigned only
@@ -51,7 +53,7 @@ Refusal incomplete(std::string message) {
   return refuse(SigV4Failure::kIncomplete, Errc::kIncompleteSignature, std::move(message));
 }
 
-const std::string* find_header(const SignedRequest& request, std::string_view name) {
+const std::string* find_header(const SignedRequestView& request, std::string_view name) {
   for (const auto& [n, v] : request.headers) {
     if (n == name) return &v;
   }
@@ -139,11 +141,11 @@ std::string bad_date_message(std::string_view value) {
 }
 
 // Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...
-std::optional<Refusal> parse_header_form(const SignedRequest& request, const std::string& authorization,
+std::optional<Refusal> parse_header_form(const SignedRequestView& request, const std::string& authorization,
                                          Claim& claim) {
   std::string_view header = trim(authorization);
   size_t space = header.find(' ');
-  claim.algorithm = std::string(header.substr(0, space));
+  claim.algorithm = header.substr(0, space);
   std::string_view rest = space == std::string_view::npos ? std::string_view() : header.substr(space + 1);
   while (!rest.empty()) {
     size_t end = 0;
@@ -163,9 +165,9 @@ std::optional<Refusal> parse_header_form(const SignedRequest& request, const std
       return incomplete(message);
     }
     std::string_view key = piece.substr(0, eq), value = piece.substr(eq + 1);
-    if (key == "Credential") claim.credential = std::string(value);
-    if (key == "SignedHeaders") claim.signed_headers = std::string(value);
-    if (key == "Signature") claim.signature = std::string(value);
+    if (key == "Credential") claim.credential = value;
+    if (key == "SignedHeaders") claim.signed_headers = value;
+    if (key == "Signature") claim.signature = value;
   }
   const std::string* amz_date = find_header(request, "x-amz-date");
   const std::string* date = find_header(request, "date");
@@ -271,7 +273,7 @@ std::optional<Refusal> check_scope(const Claim& claim, std::string_view region,
   if (parts.size() != 5) {
     return incomplete(
         "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '" +
-        claim.credential + "'");
+        std::string(claim.credential) + "'");
   }
   std::string message;
   if (parts[2] != region) message += "Credential should be scoped to a valid region, not '" + std::string(parts[2]) + "'. ";
@@ -292,30 +294,37 @@ std::optional<Refusal> check_scope(const Claim& claim, std::string_view region,
 // The signing key, keyed for HMAC. Valid until this thread's next call.
 const HmacSha256& cached_signing_key(const std::string& secret, std::string_view date, std::string_view region) {
   thread_local std::unordered_map<std::string, HmacSha256> cache;
-  std::string key;
-  key.reserve(secret.size() + date.size() + region.size() + 2);
+  thread_local std::string key;  // the lookup key, reused: no allocation on a hit
+  key.clear();
   key.append(secret).append(1, '\0').append(date).append(1, '\0').append(region);
   auto it = cache.find(key);
   if (it != cache.end()) return it->second;
   if (cache.size() >= kMaxCachedKeys) cache.clear();
   sigv4::SigningKey derived = sigv4::derive_signing_key(secret, date, region, kService);
   HmacSha256 keyed(std::string_view(reinterpret_cast<const char*>(derived.data()), derived.size()));
-  return cache.emplace(std::move(key), std::move(keyed)).first->second;
+  return cache.emplace(key, std::move(keyed)).first->second;
 }
 
-bool signature_matches(const HmacSha256& key, const SignedRequest& request, const Claim& claim,
+bool signature_matches(const HmacSha256& key, const SignedRequestView& request, const Claim& claim,
                        const FormParams& query, std::string_view scope,
                        std::string_view payload_hash) {
-  std::string canonical = sigv4::canonical_request(
-      request.method, sigv4::canonical_uri(request.raw_path),
-      sigv4::canonical_query(query, claim.is_presigned ? "X-Amz-Signature" : ""),
-      sigv4::canonical_headers(request.headers, claim.signed_headers), claim.signed_headers, payload_hash);
-  std::string expected = sigv4::signature_hex(key, sigv4::string_to_sign(claim.amz_date, scope, canonical));
-  return expected.size() == claim.signature.size() &&
-         CRYPTO_memcmp(expected.data(), claim.signature.data(), expected.size()) == 0;
+  // Built in per-thread buffers: once they have grown, a verification allocates nothing here.
+  thread_local std::string headers, canonical, to_sign;
+  headers.clear();
+  sigv4::append_canonical_headers(headers, request.headers, claim.signed_headers);
+  sigv4::canonical_request_into(canonical, request.method, sigv4::canonical_uri(request.raw_path),
+                                sigv4::canonical_query(query, claim.is_presigned ? "X-Amz-Signature" : ""),
+                                headers, claim.signed_headers, payload_hash);
+  sigv4::string_to_sign_into(to_sign, claim.amz_date, scope, canonical);
+  const HmacSha256::Mac mac = key(to_sign);
+  char expected[64];
+  static_assert(sizeof expected == 2 * sizeof(HmacSha256::Mac));
+  hex_encode_to(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()), expected);
+  return sizeof expected == claim.signature.size() &&
+         CRYPTO_memcmp(expected, claim.signature.data(), sizeof expected) == 0;
 }
 
-Result<SigV4Identity> verify(const SignedRequest& request, const CredentialStore& credentials,
+Result<SigV4Identity> verify(const SignedRequestView& request, const CredentialStore& credentials,
                              std::string_view region, int64_t now_ms, SigV4Failure& failure) {
   auto fail = [&](Refusal refusal) -> Result<SigV4Identity> {
     failure = refusal.why;
@@ -342,10 +351,11 @@ Result<SigV4Identity> verify(const SignedRequest& request, const CredentialStore
     return fail(refuse(SigV4Failure::kHostNotSigned, Errc::kSignatureMismatch, std::string(kHostNotSignedMessage)));
   }
   if (claim.algorithm != sigv4::kAlgorithm) {
-    return fail(incomplete("Unsupported AWS 'algorithm': '" + claim.algorithm +
+    return fail(incomplete("Unsupported AWS 'algorithm': '" + std::string(claim.algorithm) +
                            "' (only AWS4-HMAC-SHA256 for now). "));
   }
   std::vector<std::string_view> parts;
+  parts.reserve(5);
   if (auto bad_scope = check_scope(claim, region, parts)) return fail(std::move(*bad_scope));
 
   std::string access_key_id(parts[0]);
@@ -361,7 +371,12 @@ Result<SigV4Identity> verify(const SignedRequest& request, const CredentialStore
   // S3-style presigners sign UNSIGNED-PAYLOAD, accepted only when there is no body to cover.
   const std::string* content_sha = find_header(request, "x-amz-content-sha256");
   bool is_unsigned = !claim.is_presigned && content_sha != nullptr && *content_sha == sigv4::kUnsignedPayload;
-  std::string payload_hash = is_unsigned ? std::string(sigv4::kUnsignedPayload) : sigv4::sha256_hex(request.body);
+  sigv4::Sha256Hex body_hash;
+  std::string_view payload_hash = sigv4::kUnsignedPayload;
+  if (!is_unsigned) {
+    body_hash = sigv4::sha256_hex_chars(request.body);
+    payload_hash = std::string_view(body_hash.data(), body_hash.size());
+  }
   bool matches = signature_matches(key, request, claim, query, scope, payload_hash);
   if (!matches && claim.is_presigned && request.body.empty()) {
     matches = signature_matches(key, request, claim, query, scope, sigv4::kUnsignedPayload);
@@ -375,7 +390,7 @@ Result<SigV4Identity> verify(const SignedRequest& request, const CredentialStore
 
 }  // namespace
 
-Result<SigV4Identity> verify_sigv4(const SignedRequest& request, const CredentialStore& credentials,
+Result<SigV4Identity> verify_sigv4(const SignedRequestView& request, const CredentialStore& credentials,
                                    std::string_view region, int64_t now_ms, SigV4Failure* failure) {
   SigV4Failure ignored = SigV4Failure::kNone;
   return verify(request, credentials, region, now_ms, failure != nullptr ? *failure : ignored);

@@ -18,6 +18,7 @@
 // region), so a verification costs two SHA-256 passes and one HMAC.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,13 +29,25 @@
 
 namespace spool {
 
-// A request as received, before any decoding; auth/ does not see api/'s types.
+// A request as received, before any decoding, viewed where it lies (everything must
+// outlive the call); auth/ does not see api/'s types.
+struct SignedRequestView {
+  std::string_view method;     // "GET", "POST"
+  std::string_view raw_path;   // as received, percent-encoded, without the query
+  std::string_view raw_query;  // as received, without '?'
+  std::span<const std::pair<std::string, std::string>> headers;  // names lower-cased, values as received
+  std::string_view body;
+};
+
+// The same, owning all but the body: for tests and tools that build requests field by field.
 struct SignedRequest {
-  std::string method;     // "GET", "POST"
-  std::string raw_path;   // as received, percent-encoded, without the query
-  std::string raw_query;  // as received, without '?'
-  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, values as received
+  std::string method;
+  std::string raw_path;
+  std::string raw_query;
+  std::vector<std::pair<std::string, std::string>> headers;
   std::string_view body;  // must outlive the call
+
+  SignedRequestView view() const { return {method, raw_path, raw_query, headers, body}; }
 };
 
 struct SigV4Identity {
@@ -57,8 +70,13 @@ enum class SigV4Failure {
 // The caller's identity, or a Status with the SQS wording. `now_ms` is the wall clock
 // (epoch ms); `region` the configured one. When `failure` is given it is set to the reason
 // (kNone on success).
-Result<SigV4Identity> verify_sigv4(const SignedRequest& request, const CredentialStore& credentials,
+Result<SigV4Identity> verify_sigv4(const SignedRequestView& request, const CredentialStore& credentials,
                                    std::string_view region, int64_t now_ms,
                                    SigV4Failure* failure = nullptr);
+inline Result<SigV4Identity> verify_sigv4(const SignedRequest& request, const CredentialStore& credentials,
+                                          std::string_view region, int64_t now_ms,
+                                          SigV4Failure* failure = nullptr) {
+  return verify_sigv4(request.view(), credentials, region, now_ms, failure);
+}
 
 }  // namespace spool
