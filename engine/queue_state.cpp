@@ -196,6 +196,7 @@ std::vector<PickedMessage> QueueState::receive(int max, int64_t now_ms, int64_t 
   promote(now_ms);
   if (fifo_) return receive_fifo(max, now_ms, visibility_ms, retention_ms, expired, max_receive_count);
   std::vector<PickedMessage> picked;
+  picked.reserve(static_cast<size_t>(std::max(max, 0)));
   while (static_cast<int>(picked.size()) < max && !ready_.empty()) {
     uint64_t seq = ready_.front();
     ready_.pop_front();

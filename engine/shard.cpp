@@ -298,6 +298,8 @@ void Shard::delete_messages(uint64_t queue_id, std::vector<std::string> receipt_
     }
     std::vector<uint64_t> seqs;
     auto dead = std::make_shared<std::vector<FramePosition>>();
+    seqs.reserve(handles.size());
+    dead->reserve(handles.size());
     for (size_t i = 0; i < handles.size(); ++i) {
       auto handle = decode_receipt_handle(handles[i], receipt_key_);
       if (!handle || handle->queue_id != queue_id) {

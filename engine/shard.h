@@ -197,6 +197,9 @@ class Shard {
   // batch's appends.
   void append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, size_t index, const EnqueueRecord& r,
                       std::string dedupe_key);
+  // The same for a standard queue's whole batch (records[i] is batch->results[i]): one
+  // placement and one completion for all of its frames.
+  void append_enqueues(Queue& q, const std::shared_ptr<SendBatch>& batch, const std::vector<EnqueueRecord>& records);
   void seal(uint64_t queue_id, const std::shared_ptr<SendBatch>& batch);
   void finish_enqueues(uint64_t queue_id, const std::shared_ptr<SendBatch>& batch);
   void deliver(Queue& q, const ReceiveOptions& options, Delivery done);

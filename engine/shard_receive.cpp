@@ -1,6 +1,8 @@
 // Shard: receiving — long polls, FIFO receive attempts, and moving messages that
 // exceeded maxReceiveCount to their dead-letter queue.
 
+#include <algorithm>
+
 #include "common/log.h"
 #include "engine/receipt_handle.h"
 #include "engine/shard.h"
@@ -63,6 +65,7 @@ void Shard::deliver(Queue& q, const ReceiveOptions& options, Delivery done) {
   const int64_t visibility = options.visibility_timeout_ms.value_or(q.settings.visibility_timeout_ms);
   std::vector<FramePosition> expired;
   std::vector<PickedMessage> picked;
+  picked.reserve(static_cast<size_t>(std::max(options.max_messages, 0)));
   for (int round = 0; round < kDeadLetterRounds && static_cast<int>(picked.size()) < options.max_messages;
        ++round) {
     std::vector<PickedMessage> taken = q.state.receive(options.max_messages - static_cast<int>(picked.size()), now,

@@ -76,6 +76,10 @@ void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
       return;
     }
     int64_t now = clock_.now_ms();
+    // A standard queue's messages are appended together after the loop; a FIFO queue's
+    // one by one, since each may deduplicate against those before it.
+    std::vector<EnqueueRecord> standard;
+    if (!q->settings.fifo) standard.reserve(messages.size());
     for (size_t i = 0; i < messages.size(); ++i) {
       OutgoingMessage& m = messages[i];
       std::string key;
@@ -97,7 +101,8 @@ void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
           continue;
         }
       }
-      EnqueueRecord r;
+      EnqueueRecord fifo_record;
+      EnqueueRecord& r = q->settings.fifo ? fifo_record : standard.emplace_back();
       r.queue_id = queue_id;
       r.message_id = new_message_id();
       r.sent_ms = now;
@@ -110,8 +115,9 @@ void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
       r.sender_id = std::move(m.sender_id);
       r.attributes = std::move(m.attributes);
       r.body = std::move(m.body);
-      append_enqueue(*q, batch, i, r, std::move(key));
+      if (q->settings.fifo) append_enqueue(*q, batch, i, r, std::move(key));
     }
+    if (!standard.empty()) append_enqueues(*q, batch, standard);
     if (!batch->frames.empty()) serve_waiters(*q);
     seal(queue_id, batch);
   });
@@ -170,6 +176,48 @@ void Shard::append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, si
     log_->add_live(f.position).ignore();  // the window's pin (DedupeWindow's header)
     mark_dead(released);
     f.dedupe_key = std::move(dedupe_key);
+  }
+}
+
+void Shard::append_enqueues(Queue& q, const std::shared_ptr<SendBatch>& batch,
+                            const std::vector<EnqueueRecord>& records) {
+  std::vector<std::string> payloads;
+  std::vector<std::string_view> views;
+  payloads.reserve(records.size());
+  views.reserve(records.size());
+  const size_t first = batch->frames.size();
+  for (size_t i = 0; i < records.size(); ++i) {
+    const EnqueueRecord& r = records[i];
+    views.push_back(payloads.emplace_back(encode_enqueue(r)));
+    SendBatch::Frame& f = batch->frames.emplace_back();
+    f.index = i;
+    f.id = r.message_id;
+    f.group = r.group_id;
+    f.stored = StoredMessage::make(FramePosition{}, r.sent_ms, r.visible_at_ms, 0, 0);
+  }
+  const size_t count = records.size();
+  batch->unsettled.fetch_add(1);
+  const uint64_t queue_id = q.state.queue_id();
+  auto appended = log_->append_all(record_type::kEnqueue, views, [this, batch, first, count, queue_id](Status st) {
+    for (size_t k = first; k < first + count; ++k) batch->frames[k].outcome = st;
+    if (batch->unsettled.fetch_sub(1) == 1) {
+      executor_->post([this, batch, queue_id] { finish_enqueues(queue_id, batch); });
+    }
+  });
+  if (!appended) {
+    for (size_t k = first; k < first + count; ++k) batch->results[batch->frames[k].index] = appended.error();
+    batch->frames.resize(first);    // no completion will come for them
+    batch->unsettled.fetch_sub(1);  // can't reach zero: the batch still holds one
+    return;
+  }
+  const int64_t now = clock_.now_ms();
+  for (size_t i = 0; i < count; ++i) {
+    SendBatch::Frame& f = batch->frames[first + i];
+    f.seq = (*appended)[i].seq.value;
+    f.position = (*appended)[i].position;
+    f.stored.position = f.position;
+    log_->add_live(f.position).ignore();
+    q.state.add(f.seq, f.stored, now, f.group);  // see the top of this file
   }
 }
 
