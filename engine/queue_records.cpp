@@ -145,8 +145,14 @@ Result<EnqueueHeader> decode_enqueue_header(std::string_view payload) {
 }
 
 Result<EnqueueRecord> decode_enqueue(std::string_view payload) {
-  Reader in(payload);
   EnqueueRecord r;
+  Status st = decode_enqueue_into(payload, r);
+  if (!st.ok()) return st;
+  return r;
+}
+
+Status decode_enqueue_into(std::string_view payload, EnqueueRecord& r) {
+  Reader in(payload);
   r.queue_id = in.u64();
   copy_bytes16(in.raw(16), r.message_id);
   r.sent_ms = static_cast<int64_t>(in.u64());
@@ -171,7 +177,7 @@ Result<EnqueueRecord> decode_enqueue(std::string_view payload) {
   r.body = std::string(in.bytes32());
   if (!in.ok() || !in.at_end()) return corrupt("ENQUEUE");
   if (!r.attributes.empty()) r.md5_attributes = std::string(md5_attributes);
-  return r;
+  return Status();
 }
 
 std::string encode_receive(uint64_t queue_id, const std::vector<ReceiveItem>& items) {

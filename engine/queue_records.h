@@ -97,6 +97,8 @@ std::string encode_purge(uint64_t queue_id, uint64_t up_to_seq);
 std::string encode_queue_drop(uint64_t queue_id);
 
 Result<EnqueueRecord> decode_enqueue(std::string_view payload);
+// The same into `r` (a fresh record), for callers that hold the record in place already.
+Status decode_enqueue_into(std::string_view payload, EnqueueRecord& r);
 // Only the fields replay needs, without copying body and attributes. The views point
 // into the payload.
 struct EnqueueHeader {

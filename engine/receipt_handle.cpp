@@ -30,19 +30,17 @@ constexpr std::array<int8_t, 256> kValues = [] {
 }();
 
 std::string base64url(const Raw& raw) {
-  std::string out;
-  out.reserve(kTextBytes);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (uint8_t c : raw) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlphabet[(acc >> bits) & 0x3f];
-    }
+  // 33 bytes are eleven 3-byte groups: four characters each, no padding, no remainder.
+  static_assert(kRawBytes % 3 == 0 && kTextBytes == kRawBytes / 3 * 4);
+  std::string out(kTextBytes, '\0');
+  char* p = out.data();
+  for (size_t i = 0; i < kRawBytes; i += 3) {
+    const uint32_t group = (uint32_t{raw[i]} << 16) | (uint32_t{raw[i + 1]} << 8) | raw[i + 2];
+    *p++ = kAlphabet[group >> 18];
+    *p++ = kAlphabet[(group >> 12) & 0x3f];
+    *p++ = kAlphabet[(group >> 6) & 0x3f];
+    *p++ = kAlphabet[group & 0x3f];
   }
-  if (bits > 0) out += kAlphabet[(acc << (6 - bits)) & 0x3f];
   return out;
 }
 
@@ -50,20 +48,17 @@ std::string base64url(const Raw& raw) {
 // handle), or false.
 bool unbase64url(std::string_view text, Raw* raw) {
   if (text.size() != kTextBytes) return false;
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t n = 0;
-  for (char c : text) {
-    const int v = kValues[static_cast<uint8_t>(c)];
-    if (v < 0) return false;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      (*raw)[n++] = static_cast<uint8_t>((acc >> bits) & 0xff);
-    }
+  for (size_t i = 0, o = 0; i < kTextBytes; i += 4, o += 3) {
+    const int a = kValues[static_cast<uint8_t>(text[i])], b = kValues[static_cast<uint8_t>(text[i + 1])];
+    const int c = kValues[static_cast<uint8_t>(text[i + 2])], d = kValues[static_cast<uint8_t>(text[i + 3])];
+    if ((a | b | c | d) < 0) return false;
+    const uint32_t group = (static_cast<uint32_t>(a) << 18) | (static_cast<uint32_t>(b) << 12) |
+                           (static_cast<uint32_t>(c) << 6) | static_cast<uint32_t>(d);
+    (*raw)[o] = static_cast<uint8_t>(group >> 16);
+    (*raw)[o + 1] = static_cast<uint8_t>(group >> 8);
+    (*raw)[o + 2] = static_cast<uint8_t>(group);
   }
-  return n == kRawBytes;
+  return true;
 }
 
 std::string_view fields_of(const Raw& raw) { return {reinterpret_cast<const char*>(raw.data()), kFieldBytes}; }

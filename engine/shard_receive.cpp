@@ -163,20 +163,21 @@ void Shard::answer_after(uint8_t type, std::string payload, std::vector<Delivere
       (*answer)(st);
       return;
     }
-    std::vector<DeliveredMessage> out;
-    out.reserve(state->second.size());
+    // Decoded in place and compacted: a DeliveredMessage is a dozen strings to move.
+    std::vector<DeliveredMessage>& out = state->first;
     std::vector<Result<LogRecord>> frames = log_->read_many(state->second);
+    size_t kept = 0;
     for (size_t i = 0; i < frames.size(); ++i) {
       auto& frame = frames[i];
       if (!frame) continue;  // deleted (and collected) meanwhile through an older handle
-      auto record = decode_enqueue(frame->payload);
-      if (!record) {
+      if (!decode_enqueue_into(frame->payload, out[i].record).ok()) {
         log_error("engine", "unreadable ENQUEUE record", {{"shard", options_.shard_id}});
         continue;
       }
-      state->first[i].record = std::move(*record);
-      out.push_back(std::move(state->first[i]));
+      if (kept != i) out[kept] = std::move(out[i]);
+      ++kept;
     }
+    out.resize(kept);
     (*answer)(std::move(out));
   });
   if (!appended) (*answer)(appended.error());

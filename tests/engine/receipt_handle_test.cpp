@@ -21,6 +21,19 @@ TEST(ReceiptHandle, RoundTripsUnderTheSameKey) {
   EXPECT_EQ(peeked->seq, 123456789u);
 }
 
+// Clients hold handles across restarts and upgrades, so the text form must not drift. The
+// expected text is computed independently: base64url(0x01 | u64le 7 | u64le 123456789 |
+// u32le 3 | HMAC-SHA256(32 x 'k', those 21 bytes)[0:12]) with Python's hmac and base64.
+TEST(ReceiptHandle, TheTextFormIsStable) {
+  constexpr std::string_view kText = "AQcAAAAAAAAAFc1bBwAAAAADAAAAk6-qGk1IRZ4_ztUf";
+  EXPECT_EQ(encode_receipt_handle({7, 123456789, 3}, kKey), kText);
+  auto h = decode_receipt_handle(kText, kKey);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->queue_id, 7u);
+  EXPECT_EQ(h->seq, 123456789u);
+  EXPECT_EQ(h->receive_count, 3u);
+}
+
 TEST(ReceiptHandle, EachReceiveGetsANewHandle) {
   EXPECT_NE(encode_receipt_handle({7, 1, 1}, kKey), encode_receipt_handle({7, 1, 2}, kKey));
 }
