@@ -24,7 +24,8 @@ class JsonWriter {
   void end_object();
   void begin_array();
   void end_array();
-  // Inside an object, before each member's value.
+  // Inside an object, before each member's value. Names are written as given: they must
+  // need no escaping (SQS member names do not; checked in debug builds).
   void key(std::string_view name);
 
   void string(std::string_view text);  // escaped as append_json_string does

@@ -177,6 +177,32 @@ INSTANTIATE_TEST_SUITE_P(
                     BadCase{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n", 400},
                     BadCase{"GET / HTTP/1.1\r\nA: \x01\r\n\r\n", 400}));
 
+// Field values are checked sixteen bytes at a time and then byte by byte: a forbidden
+// byte is caught at every position of a 40-byte value, and tab and bytes above 0x7f
+// (obs-text) pass wherever they are.
+TEST(HttpParserTest, ControlBytesInAHeaderValueAre400AtEveryPosition) {
+  auto parse = [](const std::string& value) {
+    std::string wire = "GET / HTTP/1.1\r\nHost: h\r\nX-Test: " + value + "\r\n\r\n";
+    HttpRequestParser parser(1024);
+    feed_all(parser, wire);
+    return parser.state();
+  };
+  const std::string plain(40, 'v');
+  EXPECT_EQ(parse(plain), State::kComplete);
+  for (size_t at = 1; at + 1 < plain.size(); ++at) {
+    for (char bad : {'\x01', '\x1f', '\x7f', '\0'}) {
+      std::string value = plain;
+      value[at] = bad;
+      EXPECT_EQ(parse(value), State::kError) << "byte " << int(bad) << " at " << at;
+    }
+    for (char fine : {'\t', '\x80', '\xff', ' '}) {
+      std::string value = plain;
+      value[at] = fine;
+      EXPECT_EQ(parse(value), State::kComplete) << "byte " << int(static_cast<unsigned char>(fine)) << " at " << at;
+    }
+  }
+}
+
 TEST(HttpParserTest, AnOverlongHeaderBlockIs431EvenBeforeItEnds) {
   HttpRequestParser parser(1024, 256);
   parser.feed("GET / HTTP/1.1\r\nX-Long: " + std::string(300, 'a'));
