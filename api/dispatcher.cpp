@@ -97,7 +97,7 @@ void Dispatcher::handle_sqs(const HttpRequest& request, const Reply& reply,
          "The action " + call.action + " is not supported by this server.");
     return;
   }
-  std::string action = call.action;
+  const std::string_view action = sqs_action_name(call.action);  // static: no copy to capture
   sqs_->handle(request, std::move(call), request_id,
                [this, action, start, reply](HttpResponse response, std::string_view outcome) {
                  metrics_.request_finished(action, outcome, seconds_since(start));

@@ -26,8 +26,11 @@ constexpr std::string_view kTargetPrefix = "AmazonSQS.";
 
 std::span<const std::string_view> sqs_action_names() { return kActions; }
 
-bool is_sqs_action(std::string_view action) {
-  return std::binary_search(kActions.begin(), kActions.end(), action);
+bool is_sqs_action(std::string_view action) { return !sqs_action_name(action).empty(); }
+
+std::string_view sqs_action_name(std::string_view action) {
+  auto it = std::lower_bound(kActions.begin(), kActions.end(), action);
+  return it != kActions.end() && *it == action ? *it : std::string_view();
 }
 
 SqsCall classify_sqs_call(const HttpRequest& request) {

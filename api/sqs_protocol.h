@@ -30,6 +30,8 @@ struct SqsCall {
 // Every action of the SQS API (botocore's model, 2012-11-05), sorted.
 std::span<const std::string_view> sqs_action_names();
 bool is_sqs_action(std::string_view action);
+// The same name in static storage (to keep without a copy), or "" for none.
+std::string_view sqs_action_name(std::string_view action);
 
 // Reads protocol and action. JSON when X-Amz-Target is present or the content type is
 // application/x-amz-json-1.0; Query otherwise.

@@ -14,7 +14,7 @@ namespace {
 
 constexpr SqsError kSerializationError{"SerializationException", "SerializationException", 400, true};
 
-HttpResponse encode_success(Protocol protocol, const std::string& action, Json result,
+HttpResponse encode_success(Protocol protocol, std::string_view action, Json result,
                             const std::string& request_id) {
   HttpResponse r;
   r.headers.emplace_back("x-amzn-RequestId", request_id);
@@ -68,10 +68,11 @@ void SqsService::handle(const HttpRequest& request, SqsCall call, const std::str
   if (handler == nullptr) {
     return fail_status(Status(Errc::kUnsupported, "The action " + call.action + " is not supported by this server yet."));
   }
-  auto ctx = std::make_shared<ActionContext>(ActionContext{engine_, config_, clock_, caller->account_id, caller->access_key_id,
+  const std::string_view action = sqs_action_name(call.action);  // static: no copy to capture
+  auto ctx = std::make_shared<ActionContext>(ActionContext{engine_, config_, clock_, std::move(caller->account_id),
+                                                           std::move(caller->access_key_id),
                                                            request.path == "/" ? "" : "http://queue" + request.path,
-                                                           call.action, quotas_.queues_for(account_quotas)});
-  std::string action = call.action;
+                                                           std::move(call.action), quotas_.queues_for(account_quotas)});
   // `done` owns the context: it lives until the handler's last callback has answered.
   handler(*ctx, *input, [ctx, protocol, action, request_id, reply](Result<Json> result) {
     if (!result) {

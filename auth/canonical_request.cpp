@@ -129,16 +129,23 @@ namespace {
 
 // Trims and collapses runs of spaces (and tabs) to one space, appending to `out`.
 void append_trimmed(std::string& out, std::string_view value) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  const size_t first = value.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return;
+  value = value.substr(first, value.find_last_not_of(kSpace) - first + 1);
+  // The usual value (a date, a content type, a host) has nothing inside to collapse.
+  if (value.find_first_of("\t\r\n") == std::string_view::npos && value.find("  ") == std::string_view::npos) {
+    out.append(value);
+    return;
+  }
   bool pending_space = false;
-  bool started = false;
   for (char c : value) {
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      pending_space = started;
+      pending_space = true;
       continue;
     }
     if (pending_space) out += ' ';
     pending_space = false;
-    started = true;
     out += c;
   }
 }

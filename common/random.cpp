@@ -111,12 +111,19 @@ bool hex_decode(std::string_view hex, std::string* out) {
 namespace spool {
 
 std::string uuid_v4() {
-  std::string b = random_bytes(16);
+  char b[16];
+  random_fill(b, sizeof b);
   b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
-  std::string hex = hex_encode(b);
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+  // 8-4-4-4-12 digits: groups of 4, 2, 2, 2 and 6 bytes, written in place (one per request).
+  std::string out(36, '-');
+  char* p = out.data();
+  size_t at = 0;
+  for (size_t bytes : {4, 2, 2, 2, 6}) {
+    p = hex_encode_to(std::string_view(b + at, bytes), p) + 1;
+    at += bytes;
+  }
+  return out;
 }
 
 }  // namespace spool

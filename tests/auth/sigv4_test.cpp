@@ -211,9 +211,9 @@ TEST(CanonicalRequest, QueryIsReencodedAndSortedByNameThenValue) {
 
 TEST(CanonicalRequest, HeaderValuesAreTrimmedCollapsedAndJoined) {
   std::vector<sigv4::Header> headers = {{"host", " example.com "}, {"x-a", "  one   two\t three "},
-                                        {"x-b", "1"}, {"x-b", " 2 "}};
-  EXPECT_EQ(sigv4::canonical_headers(headers, "host;x-a;x-b;x-missing"),
-            "host:example.com\nx-a:one two three\nx-b:1,2\nx-missing:\n");
+                                        {"x-b", "1"}, {"x-b", " 2 "}, {"x-c", "a\tb c"}, {"x-d", " \t "}};
+  EXPECT_EQ(sigv4::canonical_headers(headers, "host;x-a;x-b;x-c;x-d;x-missing"),
+            "host:example.com\nx-a:one two three\nx-b:1,2\nx-c:a b c\nx-d:\nx-missing:\n");
 }
 
 // --- Requests signed by botocore, verified end to end.
