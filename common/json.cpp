@@ -170,13 +170,9 @@ class Parser {
     switch (c) {
       case '{': return parse_object(out, depth);
       case '[': return parse_array(out, depth);
-      case '"': {
-        std::string s;
-        Status st = parse_string(s);
-        if (!st.ok()) return st;
-        out = Json::string(std::move(s));
-        return Status();
-      }
+      case '"':
+        out = Json::string({});
+        return parse_string(out.text());  // in place: no temporary value to move in
       case 't':
         if (!consume("true")) return fail("invalid literal");
         out = Json::boolean(true);
