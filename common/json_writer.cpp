@@ -17,31 +17,17 @@ void JsonWriter::separate() {
   has_value_ |= bit;
 }
 
-void JsonWriter::begin_object() {
+void JsonWriter::open(char bracket) {
   separate();
-  out_ += '{';
+  out_ += bracket;
   ++depth_;
   SPOOL_DCHECK(depth_ < 64);
   has_value_ &= ~(uint64_t{1} << depth_);
 }
 
-void JsonWriter::end_object() {
+void JsonWriter::close(char bracket) {
   SPOOL_DCHECK(depth_ > 0 && !after_key_);
-  out_ += '}';
-  --depth_;
-}
-
-void JsonWriter::begin_array() {
-  separate();
-  out_ += '[';
-  ++depth_;
-  SPOOL_DCHECK(depth_ < 64);
-  has_value_ &= ~(uint64_t{1} << depth_);
-}
-
-void JsonWriter::end_array() {
-  SPOOL_DCHECK(depth_ > 0 && !after_key_);
-  out_ += ']';
+  out_ += bracket;
   --depth_;
 }
 

@@ -20,10 +20,10 @@ class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
 
-  void begin_object();
-  void end_object();
-  void begin_array();
-  void end_array();
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
   // Inside an object, before each member's value. Names are written as given: they must
   // need no escaping (SQS member names do not; checked in debug builds).
   void key(std::string_view name);
@@ -41,6 +41,8 @@ class JsonWriter {
  private:
   // Writes the comma every value but the first in its container needs; none after a key.
   void separate();
+  void open(char bracket);
+  void close(char bracket);
 
   std::string& out_;
   uint64_t has_value_ = 0;  // bit d: the open container at depth d holds a value already

@@ -103,7 +103,12 @@ std::string message_id_text(std::string_view raw) {
 
 std::string encode_enqueue(const EnqueueRecord& r) {
   std::string out;
-  out.reserve(128 + r.body.size());
+  append_enqueue_record(out, r);
+  return out;
+}
+
+void append_enqueue_record(std::string& out, const EnqueueRecord& r) {
+  out.reserve(out.size() + 128 + r.body.size());
   put_fixed64(&out, r.queue_id);
   put_raw(&out, bytes_view(r.message_id), 16);
   put_fixed64(&out, static_cast<uint64_t>(r.sent_ms));
@@ -124,7 +129,6 @@ std::string encode_enqueue(const EnqueueRecord& r) {
     put_bytes32(&out, a.value);
   }
   put_bytes32(&out, r.body);
-  return out;
 }
 
 Result<EnqueueHeader> decode_enqueue_header(std::string_view payload) {

@@ -90,6 +90,8 @@ inline std::string message_id_text(const Bytes16& raw) { return message_id_text(
 std::array<char, 36> message_id_chars(const Bytes16& raw);
 
 std::string encode_enqueue(const EnqueueRecord& r);
+// The same, appended to `out` (several records in one buffer).
+void append_enqueue_record(std::string& out, const EnqueueRecord& r);
 std::string encode_receive(uint64_t queue_id, const std::vector<ReceiveItem>& items);
 std::string encode_visibility(uint64_t queue_id, const std::vector<VisibilityItem>& items);
 std::string encode_delete(uint64_t queue_id, const std::vector<uint64_t>& seqs);

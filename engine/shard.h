@@ -220,6 +220,7 @@ class Shard {
 
   ShardOptions options_;
   const HmacSha256 receipt_key_;  // options_.key, keyed once
+  std::string encode_buffer_;     // executor only: append_enqueues' records, reused
   const Clock& clock_;
   std::unique_ptr<SegmentLog> log_;
   std::map<uint64_t, std::unique_ptr<Queue>> queues_;  // executor only

@@ -181,19 +181,27 @@ void Shard::append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, si
 
 void Shard::append_enqueues(Queue& q, const std::shared_ptr<SendBatch>& batch,
                             const std::vector<EnqueueRecord>& records) {
-  std::vector<std::string> payloads;
-  std::vector<std::string_view> views;
-  payloads.reserve(records.size());
-  views.reserve(records.size());
+  // The records are encoded into one buffer the shard reuses: one allocation (none once
+  // it has grown) instead of one per message.
+  std::string& buffer = encode_buffer_;
+  buffer.clear();
+  std::vector<size_t> ends;
+  ends.reserve(records.size());
   const size_t first = batch->frames.size();
   for (size_t i = 0; i < records.size(); ++i) {
     const EnqueueRecord& r = records[i];
-    views.push_back(payloads.emplace_back(encode_enqueue(r)));
+    append_enqueue_record(buffer, r);
+    ends.push_back(buffer.size());
     SendBatch::Frame& f = batch->frames.emplace_back();
     f.index = i;
     f.id = r.message_id;
     f.group = r.group_id;
     f.stored = StoredMessage::make(FramePosition{}, r.sent_ms, r.visible_at_ms, 0, 0);
+  }
+  std::vector<std::string_view> views;
+  views.reserve(records.size());
+  for (size_t i = 0, start = 0; i < ends.size(); start = ends[i], ++i) {
+    views.emplace_back(buffer.data() + start, ends[i] - start);
   }
   const size_t count = records.size();
   batch->unsettled.fetch_add(1);

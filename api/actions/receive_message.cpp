@@ -31,8 +31,8 @@ bool attribute_selected(const std::vector<std::string>& filters, const std::stri
   return false;
 }
 
-// One message of the response, written straight out (the tree it replaces was about a
-// fifth of a receive's instructions on the completion thread).
+// One message of the response, written straight out: building, encoding and freeing a
+// tree was about 15% of a receive-and-delete's instructions (callgrind).
 void render(JsonWriter& w, const ActionContext& ctx, bool fifo, const DeliveredMessage& m,
             const std::vector<std::string>& system_names, const std::vector<std::string>& attribute_filters) {
   const EnqueueRecord& r = m.record;

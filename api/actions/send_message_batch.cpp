@@ -58,8 +58,8 @@ void send_message_batch_action(const ActionContext& ctx, Json& request, ActionDo
     messages.push_back(std::move(p.message));
   }
   const bool fifo = (*queue)->is_fifo;
-  // Written as text, not built as a tree: on the shard's thread, the tree was a tenth of
-  // a batch's instructions.
+  // Written as text, not built as a tree: building and encoding the tree cost about 8% of
+  // a batch's instructions (callgrind).
   auto respond = [done, fifo](const std::vector<Accepted>& accepted, std::span<Result<SentMessage>> sent,
                               Json failed) {
     std::string text;
