@@ -316,8 +316,12 @@ Result<std::optional<RedriveAllowPolicy>> parse_redrive_allow_policy(std::string
 
 QueueSettings queue_settings(const std::map<std::string, std::string>& attributes, bool is_fifo) {
   QueueSettings s;
+  // Called for every send and receive: the lookup key reuses one buffer per thread
+  // (four of the names are too long for a string's inline storage).
+  thread_local std::string key;
   const auto text = [&](std::string_view name) -> std::string {
-    const auto it = attributes.find(std::string(name));
+    key.assign(name);
+    const auto it = attributes.find(key);
     if (it != attributes.end()) return it->second;
     return std::string(default_queue_attribute_value(name, is_fifo).value_or(""));
   };
