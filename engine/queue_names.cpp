@@ -98,9 +98,12 @@ Result<QueueRef> parse_queue_url(std::string_view url) {
   std::string_view path = rest.substr(path_start + 1);
   if (path.find_first_of("?#") != std::string_view::npos) return not_valid();
   if (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  const std::vector<std::string_view> parts = split(path, '/');
-  if (parts.size() != 2 || !is_account_id(parts[0]) || !is_well_formed_name(parts[1])) return not_valid();
-  return QueueRef{std::string(parts[0]), std::string(parts[1])};
+  // "<account>/<name>": exactly one slash (no vector of parts: this runs for every call).
+  const size_t slash = path.find('/');
+  if (slash == std::string_view::npos || path.find('/', slash + 1) != std::string_view::npos) return not_valid();
+  const std::string_view account = path.substr(0, slash), name = path.substr(slash + 1);
+  if (!is_account_id(account) || !is_well_formed_name(name)) return not_valid();
+  return QueueRef{std::string(account), std::string(name)};
 }
 
 Result<QueueRef> parse_queue_arn(std::string_view arn) {

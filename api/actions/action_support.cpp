@@ -89,9 +89,9 @@ Result<std::vector<std::string>> string_list(const Json& request, std::string_vi
 }
 
 Result<QueueMetaPtr> resolve_queue(const ActionContext& ctx, const Json& request) {
-  std::string url;
-  if (auto given = optional_string(request, "QueueUrl")) {
-    url = *given;
+  std::string_view url;  // the request's or the context's: both outlive the call
+  if (const Json* given = request.find("QueueUrl"); given != nullptr && given->is_string()) {
+    url = given->text();
   } else if (!ctx.path_queue_url.empty()) {
     url = ctx.path_queue_url;
   } else {
