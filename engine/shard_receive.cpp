@@ -163,20 +163,19 @@ void Shard::answer_after(uint8_t type, std::string payload, std::vector<Delivere
       (*answer)(st);
       return;
     }
-    // Decoded in place and compacted: a DeliveredMessage is a dozen strings to move.
+    // Decoded in place, straight from the bytes read, and compacted: a DeliveredMessage
+    // is a dozen strings to move. Frames come in order, so `kept` never passes `i`.
     std::vector<DeliveredMessage>& out = state->first;
-    std::vector<Result<LogRecord>> frames = log_->read_many(state->second);
     size_t kept = 0;
-    for (size_t i = 0; i < frames.size(); ++i) {
-      auto& frame = frames[i];
-      if (!frame) continue;  // deleted (and collected) meanwhile through an older handle
+    log_->visit_many(state->second, [&](size_t i, Result<LogRecordView> frame) {
+      if (!frame) return;  // deleted (and collected) meanwhile through an older handle
       if (!decode_enqueue_into(frame->payload, out[i].record).ok()) {
         log_error("engine", "unreadable ENQUEUE record", {{"shard", options_.shard_id}});
-        continue;
+        return;
       }
       if (kept != i) out[kept] = std::move(out[i]);
       ++kept;
-    }
+    });
     out.resize(kept);
     (*answer)(std::move(out));
   });

@@ -391,23 +391,44 @@ Result<LogRecord> SegmentLog::read(FramePosition pos) const {
 namespace {
 
 // The frame at `pos` of `seg` out of `bytes`, which hold it whole; the CRC is checked.
-Result<LogRecord> frame_from(const uint8_t* bytes, FramePosition pos, const Segment& seg) {
+// The checked frame at `bytes`, viewing them.
+Result<LogRecordView> frame_view_from(const uint8_t* bytes, FramePosition pos, const Segment& seg) {
   auto header = log_format::decode_frame_header(bytes);
   if (header.length + kFrameHeaderSize != pos.length || !log_format::frame_crc_matches(header, bytes)) {
     return Status(Errc::kCorruption, "frame at " + file_names::segment_file_name(seg.base) + " offset " +
                                          std::to_string(pos.offset) + " fails its checks");
   }
-  return LogRecord{header.seq, header.type, header.flags,
-                   std::string(reinterpret_cast<const char*>(bytes) + kFrameHeaderSize, header.length), pos};
+  return LogRecordView{header.seq, header.type, header.flags,
+                       std::string_view(reinterpret_cast<const char*>(bytes) + kFrameHeaderSize, header.length), pos};
 }
+
+LogRecordView view_of(const LogRecord& r) { return LogRecordView{r.seq, r.type, r.flags, r.payload, r.position}; }
 
 }  // namespace
 
 std::vector<Result<LogRecord>> SegmentLog::read_many(const std::vector<FramePosition>& positions) const {
-  constexpr uint64_t kMaxGap = 4096;
-  constexpr uint64_t kMaxRun = 1 << 20;
   std::vector<Result<LogRecord>> out;
   out.reserve(positions.size());
+  visit_many(positions, [&out](size_t, Result<LogRecordView> frame) {
+    if (!frame) {
+      out.push_back(frame.error());
+    } else {
+      out.push_back(LogRecord{frame->seq, frame->type, frame->flags, std::string(frame->payload), frame->position});
+    }
+  });
+  return out;
+}
+
+void SegmentLog::visit_many(const std::vector<FramePosition>& positions,
+                            const std::function<void(size_t, Result<LogRecordView>)>& fn) const {
+  constexpr uint64_t kMaxGap = 4096;
+  constexpr uint64_t kMaxRun = 1 << 20;
+  // A frame read on its own: read() owns the bytes, the view lives as long as the call.
+  auto visit_one = [&](size_t i) {
+    Result<LogRecord> one = read(positions[i]);
+    if (!one) return fn(i, one.error());
+    fn(i, view_of(*one));
+  };
   std::string buf;
   size_t i = 0;
   while (i < positions.size()) {
@@ -418,7 +439,7 @@ std::vector<Result<LogRecord>> SegmentLog::read_many(const std::vector<FramePosi
       seg = find_locked(first.segment);
     }
     if (!seg) {
-      out.push_back(read(first));
+      visit_one(i);
       ++i;
       continue;
     }
@@ -430,7 +451,7 @@ std::vector<Result<LogRecord>> SegmentLog::read_many(const std::vector<FramePosi
              uint64_t{p.offset} + p.length <= durable;
     };
     if (!readable(first)) {
-      out.push_back(read(first));
+      visit_one(i);
       ++i;
       continue;
     }
@@ -446,7 +467,7 @@ std::vector<Result<LogRecord>> SegmentLog::read_many(const std::vector<FramePosi
       ++end;
     }
     if (end == i + 1) {
-      out.push_back(read(first));
+      visit_one(i);
       ++i;
       continue;
     }
@@ -454,16 +475,15 @@ std::vector<Result<LogRecord>> SegmentLog::read_many(const std::vector<FramePosi
     auto got = seg->file->read_at(buf.data(), buf.size(), first.offset);
     for (; i < end; ++i) {
       if (!got) {
-        out.push_back(got.error());
+        fn(i, got.error());
       } else if (*got != buf.size()) {
-        out.push_back(Status(Errc::kCorruption, "short read of " + file_names::segment_file_name(seg->base)));
+        fn(i, Status(Errc::kCorruption, "short read of " + file_names::segment_file_name(seg->base)));
       } else {
         const FramePosition& p = positions[i];
-        out.push_back(frame_from(reinterpret_cast<const uint8_t*>(buf.data()) + (p.offset - first.offset), p, *seg));
+        fn(i, frame_view_from(reinterpret_cast<const uint8_t*>(buf.data()) + (p.offset - first.offset), p, *seg));
       }
     }
   }
-  return out;
 }
 
 Status SegmentLog::scan_segment(SegmentOrdinal ordinal,

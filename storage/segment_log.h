@@ -161,6 +161,10 @@ class SegmentLog {
   // to 4 KiB, runs up to 1 MiB) fetched by one pread: a receive of ten messages sent in
   // one batch costs one system call instead of ten.
   std::vector<Result<LogRecord>> read_many(const std::vector<FramePosition>& positions) const;
+  // The same reads, each frame handed to `fn(i, frame)` in order as a view that is valid
+  // only during the call: no copy of each payload (a receive decodes straight from it).
+  void visit_many(const std::vector<FramePosition>& positions,
+                  const std::function<void(size_t, Result<LogRecordView>)>& fn) const;
   // Every durable non-SEAL frame of one segment, oldest first; `fn` returns false to stop.
   Status scan_segment(SegmentOrdinal segment,
                       const std::function<bool(const LogRecordView&)>& fn) const;

@@ -74,6 +74,17 @@ TEST(SegmentLog, ReadManyMatchesReadAcrossRunsGapsAndSegments) {
     EXPECT_EQ(got[j]->payload, payload_for(picks[j], 300 + picks[j] * 7));
     EXPECT_EQ(got[j]->position, frames[picks[j]].position);
   }
+  // visit_many hands the same frames as views, once each, in order.
+  std::vector<size_t> visited;
+  log->visit_many(positions, [&](size_t j, Result<LogRecordView> frame) {
+    visited.push_back(j);
+    ASSERT_TRUE(frame.has_value()) << j;
+    EXPECT_EQ(frame->seq, frames[picks[j]].seq);
+    EXPECT_EQ(frame->payload, payload_for(picks[j], 300 + picks[j] * 7));
+  });
+  std::vector<size_t> in_order(picks.size());
+  for (size_t j = 0; j < in_order.size(); ++j) in_order[j] = j;
+  EXPECT_EQ(visited, in_order);
   // A position past the durable end fails alone; its neighbours still read.
   FramePosition beyond = frames[59].position;
   beyond.offset += beyond.length;
