@@ -31,19 +31,44 @@ void JsonWriter::close(char bracket) {
   --depth_;
 }
 
+namespace {
+
+[[maybe_unused]] bool needs_no_escape(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c != '"' && c != '\\'; });
+}
+
+}  // namespace
+
+void JsonWriter::quoted(std::string_view text, std::string_view suffix) {
+  // Keys and plain values are most of a response's strings: one append each, not three.
+  char buffer[128];
+  if (text.size() + suffix.size() + 2 > sizeof buffer) {
+    out_ += '"';
+    out_.append(text);
+    out_ += '"';
+    out_.append(suffix);
+    return;
+  }
+  char* p = buffer;
+  *p++ = '"';
+  p = std::copy(text.begin(), text.end(), p);
+  *p++ = '"';
+  p = std::copy(suffix.begin(), suffix.end(), p);
+  out_.append(buffer, static_cast<size_t>(p - buffer));
+}
+
 void JsonWriter::key(std::string_view name) {
   SPOOL_DCHECK(!after_key_);
-  SPOOL_DCHECK(std::all_of(name.begin(), name.end(), [](char c) { return c >= 0x20 && c != '"' && c != '\\'; }));
+  SPOOL_DCHECK(needs_no_escape(name));
   separate();
-  // One append of the quoted name and colon: keys are most of a response's strings.
-  const size_t at = out_.size();
-  out_.resize(at + name.size() + 3);
-  char* p = out_.data() + at;
-  *p++ = '"';
-  p = std::copy(name.begin(), name.end(), p);
-  *p++ = '"';
-  *p = ':';
+  quoted(name, ":");
   after_key_ = true;
+}
+
+void JsonWriter::plain_string(std::string_view text) {
+  SPOOL_DCHECK(needs_no_escape(text));
+  separate();
+  quoted(text, {});
 }
 
 void JsonWriter::string(std::string_view text) {

@@ -29,6 +29,9 @@ class JsonWriter {
   void key(std::string_view name);
 
   void string(std::string_view text);  // escaped as append_json_string does
+  // A string that needs no escaping by construction (hex digits, base64url, ids this
+  // server made): quoted without the scan. Checked in debug builds.
+  void plain_string(std::string_view text);
   void number(int64_t n);
   void boolean(bool b);
   void value(const Json& v);  // a whole tree, as append_json writes it
@@ -37,10 +40,16 @@ class JsonWriter {
     key(name);
     string(text);
   }
+  void plain_member(std::string_view name, std::string_view text) {
+    key(name);
+    plain_string(text);
+  }
 
  private:
   // Writes the comma every value but the first in its container needs; none after a key.
   void separate();
+  // `text` between quotes, then `suffix`, in one append.
+  void quoted(std::string_view text, std::string_view suffix);
   void open(char bracket);
   void close(char bracket);
 

@@ -68,7 +68,7 @@ Json id_only_batch_result(const std::vector<std::string>& ids, const std::vector
       continue;
     }
     w.begin_object();
-    w.member("Id", ids[i]);
+    w.plain_member("Id", ids[i]);  // [A-Za-z0-9_-], checked by read_batch_entries
     w.end_object();
   }
   w.end_array();

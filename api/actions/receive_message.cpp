@@ -38,11 +38,11 @@ void render(JsonWriter& w, const ActionContext& ctx, bool fifo, const DeliveredM
   const EnqueueRecord& r = m.record;
   w.begin_object();
   const std::array<char, 36> id = message_id_chars(r.message_id);
-  w.member("MessageId", std::string_view(id.data(), id.size()));
-  w.member("ReceiptHandle", m.receipt_handle);
+  w.plain_member("MessageId", std::string_view(id.data(), id.size()));
+  w.plain_member("ReceiptHandle", m.receipt_handle);  // base64url
   char md5[32];
   hex_encode_to(bytes_view(r.md5_body), md5);
-  w.member("MD5OfBody", std::string_view(md5, sizeof md5));
+  w.plain_member("MD5OfBody", std::string_view(md5, sizeof md5));
   w.member("Body", r.body);
   bool attributes_open = false;
   for (std::string_view name : kSystemAttributes) {

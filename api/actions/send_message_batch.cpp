@@ -75,15 +75,17 @@ void send_message_batch_action(const ActionContext& ctx, Json& request, ActionDo
       }
       const Accepted& a = accepted[i];
       w.begin_object();
-      w.member("Id", a.id);
+      w.plain_member("Id", a.id);  // [A-Za-z0-9_-], checked by read_batch_entries
       char md5[32];
       hex_encode_to(bytes_view(a.md5_body), md5);
-      w.member("MD5OfMessageBody", std::string_view(md5, sizeof md5));
-      if (!a.md5_attributes_hex.empty()) w.member("MD5OfMessageAttributes", a.md5_attributes_hex);
-      if (!a.md5_system_attributes_hex.empty()) w.member("MD5OfMessageSystemAttributes", a.md5_system_attributes_hex);
+      w.plain_member("MD5OfMessageBody", std::string_view(md5, sizeof md5));
+      if (!a.md5_attributes_hex.empty()) w.plain_member("MD5OfMessageAttributes", a.md5_attributes_hex);
+      if (!a.md5_system_attributes_hex.empty()) {
+        w.plain_member("MD5OfMessageSystemAttributes", a.md5_system_attributes_hex);
+      }
       const std::array<char, 36> message_id = message_id_chars(sent[i]->message_id);
-      w.member("MessageId", std::string_view(message_id.data(), message_id.size()));
-      if (fifo) w.member("SequenceNumber", sequence_number(sent[i]->seq));
+      w.plain_member("MessageId", std::string_view(message_id.data(), message_id.size()));
+      if (fifo) w.plain_member("SequenceNumber", sequence_number(sent[i]->seq));
       w.end_object();
     }
     w.end_array();

@@ -75,6 +75,22 @@ TEST(JsonWriter, EmbedsATreeAsAValue) {
   EXPECT_EQ(text, R"({"Successful":[{"Id":"a"}],"Failed":[{"Id":"b","SenderFault":true}]})");
 }
 
+TEST(JsonWriter, PlainStringsAreQuotedAsTheyAre) {
+  const std::string long_id(200, 'a');  // past the writer's stack buffer
+  std::string text;
+  JsonWriter w(text);
+  w.begin_object();
+  w.plain_member("MessageId", "6f1c2e3a-0000-4000-8000-00000000abcd");
+  w.plain_member("Long", long_id);
+  w.key("List");
+  w.begin_array();
+  w.plain_string("x");
+  w.plain_string("");
+  w.end_array();
+  w.end_object();
+  EXPECT_EQ(text, R"({"MessageId":"6f1c2e3a-0000-4000-8000-00000000abcd","Long":")" + long_id + R"(","List":["x",""]})");
+}
+
 TEST(JsonWriter, ArraysOfScalarsGetCommasBetweenItemsOnly) {
   std::string text;
   JsonWriter w(text);
