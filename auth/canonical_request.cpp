@@ -7,11 +7,12 @@
 
 #include <openssl/sha.h>
 
+#include "common/random.h"
+
 namespace spool::sigv4 {
 namespace {
 
 constexpr char kHex[] = "0123456789ABCDEF";
-constexpr char kLowerHex[] = "0123456789abcdef";
 
 bool is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -19,11 +20,9 @@ bool is_unreserved(unsigned char c) {
 }
 
 
+// Lower-case hex into out[0, 2 * size), common/random.h's encoder over raw bytes.
 void hex_into(const unsigned char* data, size_t size, char* out) {
-  for (size_t i = 0; i < size; ++i) {
-    out[2 * i] = kLowerHex[data[i] >> 4];
-    out[2 * i + 1] = kLowerHex[data[i] & 0xF];
-  }
+  hex_encode_to(std::string_view(reinterpret_cast<const char*>(data), size), out);
 }
 
 std::string to_hex(const unsigned char* data, size_t size) {
