@@ -115,15 +115,19 @@ std::string uuid_v4() {
   random_fill(b, sizeof b);
   b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
-  // 8-4-4-4-12 digits: groups of 4, 2, 2, 2 and 6 bytes, written in place (one per request).
-  std::string out(36, '-');
-  char* p = out.data();
+  std::string out(36, '\0');  // written in place: one per request
+  uuid_text_to(std::string_view(b, sizeof b), out.data());
+  return out;
+}
+
+void uuid_text_to(std::string_view bytes16, char* out) {
+  // Groups of 4, 2, 2, 2 and 6 bytes, a dash after each but the last.
   size_t at = 0;
   for (size_t bytes : {4, 2, 2, 2, 6}) {
-    p = hex_encode_to(std::string_view(b + at, bytes), p) + 1;
+    if (at != 0) *out++ = '-';
+    out = hex_encode_to(bytes16.substr(at, bytes), out);
     at += bytes;
   }
-  return out;
 }
 
 }  // namespace spool

@@ -29,4 +29,7 @@ bool hex_decode(std::string_view hex, std::string* out);
 namespace spool {
 // A random (version 4) UUID in its 36-character text form, for request ids.
 std::string uuid_v4();
+// 16 bytes as a UUID's text, 8-4-4-4-12 lower-case hex digits, into out[0, 36) (request
+// ids here, MessageIds in the engine).
+void uuid_text_to(std::string_view bytes16, char* out);
 }  // namespace spool

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/random.h"
 #include "storage/coding.h"
 
 
@@ -78,15 +79,8 @@ bool plausible(uint32_t n, std::string_view payload, size_t item_size) {
 }  // namespace
 
 std::array<char, 36> message_id_chars(const Bytes16& raw) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::array<char, 36> out;
-  out.fill('-');
-  size_t at = 0;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // past a dash
-    out[at++] = kHex[raw[i] >> 4];
-    out[at++] = kHex[raw[i] & 0xF];
-  }
+  uuid_text_to(bytes_view(raw), out.data());
   return out;
 }
 

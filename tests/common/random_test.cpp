@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <set>
 
 namespace spool {
@@ -57,6 +58,14 @@ TEST(Uuid, IsVersion4Text) {
   }
   EXPECT_FALSE(is_uuid_v4("00000000-0000-1000-8000-000000000000"));
   EXPECT_EQ(seen.size(), 100u);
+}
+
+TEST(Uuid, TextOfGivenBytes) {
+  const std::string bytes("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\xaa\xbb\xcc\xdd\xee\xff", 16);
+  char out[38];
+  std::memset(out, '#', sizeof out);
+  uuid_text_to(bytes, out + 1);
+  EXPECT_EQ(std::string(out, sizeof out), "#00010203-0405-0607-0809-aabbccddeeff#");
 }
 
 }  // namespace
