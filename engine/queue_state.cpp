@@ -1,10 +1,16 @@
 #include "engine/queue_state.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "common/check.h"
 
 namespace spool {
+namespace {
+// Stale nodes tolerated beyond the live count before a compaction pass: small queues
+// never pay for one.
+constexpr size_t kCompactSlack = 1024;
+}  // namespace
 
 StoredMessage StoredMessage::make(FramePosition position, int64_t sent_ms, int64_t visible_at_ms,
                                   int64_t first_receive_ms, uint32_t receive_count) {
@@ -108,7 +114,50 @@ void QueueState::hide(uint64_t seq, StoredMessage& m, int64_t visible_at_ms) {
     --ready_count_;
   }
   m.visible_at_ms = visible_at_ms;
-  timers_.emplace(visible_at_ms, seq);
+  push_timer(visible_at_ms, seq);
+}
+
+void QueueState::push_timer(int64_t visible_at_ms, uint64_t seq) {
+  timers_.emplace_back(visible_at_ms, seq);
+  std::push_heap(timers_.begin(), timers_.end(), std::greater<TimerNode>());
+}
+
+void QueueState::pop_timer() {
+  std::pop_heap(timers_.begin(), timers_.end(), std::greater<TimerNode>());
+  timers_.pop_back();
+}
+
+void QueueState::compact_if_sparse() {
+  if (ready_.size() > 2 * ready_count_ + kCompactSlack) compact_ready();
+  const size_t hidden = messages_.size() - ready_count_;
+  if (timers_.size() > 2 * hidden + kCompactSlack) compact_timers();
+}
+
+void QueueState::compact_ready() {
+  // A visible message may have more than one node (it was hidden and shown again while
+  // an old node waited): the first keeps its place. `visible` is cleared on the nodes
+  // kept so that later ones are skipped, then set again.
+  std::deque<uint64_t> live;
+  for (uint64_t seq : ready_) {
+    StoredMessage* m = messages_.find(seq);
+    if (m == nullptr || !m->visible) continue;
+    m->visible = false;
+    live.push_back(seq);
+  }
+  for (uint64_t seq : live) messages_.find(seq)->visible = true;
+  ready_.swap(live);  // the old blocks are freed with `live`
+}
+
+void QueueState::compact_timers() {
+  // Live: the message is hidden and this node holds its deadline. Equal nodes (the same
+  // deadline set twice) keep one; a sorted vector is already a valid min-heap.
+  std::erase_if(timers_, [this](const TimerNode& node) {
+    const StoredMessage* m = messages_.find(node.second);
+    return m == nullptr || m->visible || m->visible_at_ms != node.first;
+  });
+  std::sort(timers_.begin(), timers_.end());
+  timers_.erase(std::unique(timers_.begin(), timers_.end()), timers_.end());
+  if (timers_.capacity() > 4 * timers_.size() + kCompactSlack) timers_.shrink_to_fit();
 }
 
 void QueueState::add(uint64_t seq, StoredMessage message, int64_t now_ms, std::string_view group) {
@@ -134,6 +183,7 @@ void QueueState::add(uint64_t seq, StoredMessage message, int64_t now_ms, std::s
     if (m.receive_count == 0) ++delayed_count_;
     hide(seq, m, m.visible_at_ms);
   }
+  compact_if_sparse();
 }
 
 FramePosition QueueState::erase(uint64_t seq, const StoredMessage& m) {
@@ -164,6 +214,7 @@ std::optional<FramePosition> QueueState::remove(uint64_t seq) {
     offer(slot);  // the next message may now lead the group
     release_if_idle(slot);
   }
+  compact_if_sparse();
   return position;
 }
 
@@ -172,9 +223,9 @@ const StoredMessage* QueueState::find(uint64_t seq) const {
 }
 
 void QueueState::promote(int64_t now_ms) {
-  while (!timers_.empty() && timers_.top().first <= now_ms) {
-    auto [deadline, seq] = timers_.top();
-    timers_.pop();
+  while (!timers_.empty() && timers_.front().first <= now_ms) {
+    auto [deadline, seq] = timers_.front();
+    pop_timer();
     StoredMessage* m = messages_.find(seq);
     // A stale node: the message is gone, or its deadline moved since this node was pushed.
     if (m == nullptr || m->visible_at_ms != deadline || m->visible) continue;
@@ -194,7 +245,16 @@ std::vector<PickedMessage> QueueState::receive(int max, int64_t now_ms, int64_t 
                                                int64_t retention_ms, std::vector<FramePosition>* expired,
                                                uint32_t max_receive_count) {
   promote(now_ms);
-  if (fifo_) return receive_fifo(max, now_ms, visibility_ms, retention_ms, expired, max_receive_count);
+  std::vector<PickedMessage> picked =
+      fifo_ ? receive_fifo(max, now_ms, visibility_ms, retention_ms, expired, max_receive_count)
+            : receive_standard(max, now_ms, visibility_ms, retention_ms, expired, max_receive_count);
+  compact_if_sparse();
+  return picked;
+}
+
+std::vector<PickedMessage> QueueState::receive_standard(int max, int64_t now_ms, int64_t visibility_ms,
+                                                        int64_t retention_ms, std::vector<FramePosition>* expired,
+                                                        uint32_t max_receive_count) {
   std::vector<PickedMessage> picked;
   picked.reserve(static_cast<size_t>(std::max(max, 0)));
   while (static_cast<int>(picked.size()) < max && !ready_.empty()) {

@@ -8,7 +8,9 @@
 // received (receive_count > 0) and "delayed" before that. Hidden messages wait in a
 // min-heap by visible_at that promote() drains. The heap is lazy: a message removed or
 // re-timed leaves a stale node that is skipped when met, which keeps every operation
-// O(log n) without back-pointers.
+// O(log n) without back-pointers. Stale nodes are dropped in one pass once they outnumber
+// the live ones (see compact_if_sparse), so neither lazy structure outgrows about twice
+// the messages it serves.
 //
 // Two delivery orders:
 //  - standard: visible messages wait in a FIFO of seqs (also lazy), delivered in the
@@ -24,7 +26,6 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
-#include <queue>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -125,6 +126,13 @@ class QueueState {
 
   QueueCounters counters(int64_t now_ms);
 
+  // Nodes the lazy structures hold, live and stale (tests of their bounds).
+  struct Footprint {
+    size_t ready_nodes = 0;  // standard queues' FIFO of visible seqs
+    size_t timer_nodes = 0;  // the heap of hidden messages' deadlines
+  };
+  Footprint footprint() const { return {ready_.size(), timers_.size()}; }
+
   // Calls fn(position) for every message held (start-up liveness accounting).
   template <class Fn>
   void for_each_position(Fn&& fn) const {
@@ -147,6 +155,9 @@ class QueueState {
   FramePosition erase(uint64_t seq, const StoredMessage& m);
   // Re-files a message with a new timing state, keeping its group.
   void refile(uint64_t seq, const StoredMessage& m, int64_t now_ms);
+  std::vector<PickedMessage> receive_standard(int max, int64_t now_ms, int64_t visibility_ms,
+                                              int64_t retention_ms, std::vector<FramePosition>* expired,
+                                              uint32_t max_receive_count);
   std::vector<PickedMessage> receive_fifo(int max, int64_t now_ms, int64_t visibility_ms,
                                           int64_t retention_ms, std::vector<FramePosition>* expired,
                                           uint32_t max_receive_count);
@@ -165,13 +176,25 @@ class QueueState {
   void offer(uint32_t slot);
   void release_if_idle(uint32_t slot);
 
+  // Drops stale nodes from ready_ and timers_ once they outnumber the live ones by more
+  // than kCompactSlack. Without it a queue nobody reads kept a node per message it ever
+  // had (retention removes messages, not their nodes), and each deleted in-flight
+  // message kept one until its visibility timeout (up to 12 h), 16 bytes per receive.
+  // Each pass is O(nodes) and leaves at most the live ones, so its cost is O(1) per node
+  // pushed. Called where public operations end, never inside a loop over the nodes.
+  void compact_if_sparse();
+  void compact_ready();
+  void compact_timers();
+  void push_timer(int64_t visible_at_ms, uint64_t seq);
+  void pop_timer();
+
   using TimerNode = std::pair<int64_t, uint64_t>;  // (visible_at_ms, seq)
 
   uint64_t queue_id_;
   bool fifo_;
   IncrementalHashMap<uint64_t, StoredMessage> messages_;
   std::deque<uint64_t> ready_;  // standard only
-  std::priority_queue<TimerNode, std::vector<TimerNode>, std::greater<TimerNode>> timers_;
+  std::vector<TimerNode> timers_;  // min-heap on (visible_at_ms, seq): std::greater
   uint64_t ready_count_ = 0;    // messages with `visible` set
   uint64_t delayed_count_ = 0;  // hidden and never received
   int64_t oldest_sent_ms_ = 0;

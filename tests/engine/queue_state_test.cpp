@@ -215,6 +215,92 @@ TEST(QueueState, ManyMessagesDrainExactlyOnce) {
   EXPECT_EQ(q.size(), 0u);
 }
 
+// The lazy structures are compacted once stale nodes pass 2 x live + 1024.
+constexpr size_t kMostStaleNodes = 1024;
+
+TEST(QueueState, DeletedInFlightMessagesLeaveNoTimerNodesBehind) {
+  QueueState q(7);
+  std::vector<FramePosition> expired;
+  // One message stays in flight throughout, with a 12-hour visibility timeout.
+  q.add(1, message_at(kNow, kNow, 1), kNow);
+  ASSERT_EQ(q.receive(1, kNow, 43'200'000, kRetention, &expired).size(), 1u);
+  uint64_t seq = 2;
+  for (int round = 0; round < 100; ++round) {
+    for (int i = 0; i < 1000; ++i, ++seq) q.add(seq, message_at(kNow, kNow, static_cast<uint32_t>(seq)), kNow);
+    for (;;) {
+      auto picked = q.receive(10, kNow, 43'200'000, kRetention, &expired);
+      if (picked.empty()) break;
+      for (const auto& p : picked) ASSERT_TRUE(q.remove(p.seq).has_value());
+    }
+  }
+  // 100,000 receives of deleted messages; without compaction each left a node for 12 h.
+  EXPECT_LE(q.footprint().timer_nodes, 2 * 1 + kMostStaleNodes);
+  EXPECT_LE(q.footprint().ready_nodes, kMostStaleNodes);
+  EXPECT_EQ(q.size(), 1u);
+  // The message in flight kept its deadline through every pass.
+  EXPECT_TRUE(q.receive(10, kNow + 43'200'000 - 1, 1000, kRetention, &expired).empty());
+  auto again = q.receive(10, kNow + 43'200'000, 1000, kRetention, &expired);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].seq, 1u);
+  EXPECT_EQ(again[0].state.receive_count, 2u);
+}
+
+TEST(QueueState, AQueueNobodyReadsKeepsNoNodesForExpiredMessages) {
+  QueueState q(7);
+  constexpr int64_t kShortRetention = 60'000;
+  std::vector<FramePosition> expired;
+  uint64_t seq = 1;
+  int64_t now = kNow;
+  for (int round = 0; round < 100; ++round, now += kShortRetention) {
+    for (int i = 0; i < 1000; ++i, ++seq) q.add(seq, message_at(now, now, static_cast<uint32_t>(seq)), now);
+    q.expire(now + kShortRetention - 1, kShortRetention, &expired);  // the previous round's
+  }
+  EXPECT_EQ(expired.size(), 99'000u);
+  EXPECT_EQ(q.size(), 1000u);
+  EXPECT_LE(q.footprint().ready_nodes, 2 * 1000 + kMostStaleNodes);
+  // The survivors are still delivered once each, in order.
+  const uint64_t first = seq - 1000;
+  for (uint64_t want = first; want < seq; want += 10) {
+    auto picked = q.receive(10, now - 1, 30'000, kRetention, &expired);
+    ASSERT_EQ(picked.size(), 10u);
+    for (size_t i = 0; i < picked.size(); ++i) EXPECT_EQ(picked[i].seq, want + i);
+  }
+  EXPECT_TRUE(q.receive(10, now - 1, 30'000, kRetention, &expired).empty());
+}
+
+TEST(QueueState, PurgeLeavesNoRunOfStaleNodes) {
+  QueueState q(7);
+  std::vector<FramePosition> expired, removed;
+  for (uint64_t seq = 1; seq <= 5000; ++seq) q.add(seq, message_at(kNow, kNow, static_cast<uint32_t>(seq)), kNow);
+  for (int i = 0; i < 200; ++i) ASSERT_EQ(q.receive(10, kNow, 30'000, kRetention, &expired).size(), 10u);
+  q.purge(5000, &removed);
+  EXPECT_EQ(removed.size(), 5000u);
+  EXPECT_LE(q.footprint().ready_nodes, kMostStaleNodes);
+  EXPECT_LE(q.footprint().timer_nodes, kMostStaleNodes);
+  EXPECT_TRUE(q.receive(10, kNow + 30'000, 30'000, kRetention, &expired).empty());
+}
+
+TEST(QueueState, CompactionKeepsAMessageShownTwiceInItsFirstPlaceOnce) {
+  QueueState q(7);
+  for (uint64_t seq = 1; seq <= 3000; ++seq) q.add(seq, message_at(kNow, kNow, static_cast<uint32_t>(seq)), kNow);
+  // Hidden and shown again: seq 1 now has its first node and one at the back.
+  q.set_visible_at(1, kNow + 1000, kNow);
+  q.set_visible_at(1, kNow, kNow);
+  // Deleting visible messages makes their nodes stale until a pass drops them.
+  for (uint64_t seq = 2; seq <= 2500; ++seq) ASSERT_TRUE(q.remove(seq).has_value());
+  EXPECT_LE(q.footprint().ready_nodes, 2 * 501 + kMostStaleNodes);
+  std::vector<FramePosition> expired;
+  std::vector<uint64_t> got;
+  for (;;) {
+    auto picked = q.receive(10, kNow, 30'000, kRetention, &expired);
+    if (picked.empty()) break;
+    for (const auto& p : picked) got.push_back(p.seq);
+  }
+  ASSERT_EQ(got.size(), 501u);
+  EXPECT_EQ(got.front(), 1u);
+  for (size_t i = 1; i < got.size(); ++i) EXPECT_EQ(got[i], 2500 + i) << i;
+}
+
 }  // namespace
 }  // namespace spool
 
