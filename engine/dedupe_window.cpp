@@ -1,24 +1,48 @@
 #include "engine/dedupe_window.h"
 
+#include <string>
+
+#include "common/hmac_sha256.h"
+
 namespace spool {
 
-std::string DedupeWindow::key(bool per_group, std::string_view group_id, std::string_view dedupe_id) {
-  if (!per_group) return std::string(dedupe_id);
-  // Both ids are printable ASCII, so a NUL cannot occur inside either.
-  std::string k;
-  k.reserve(group_id.size() + 1 + dedupe_id.size());
-  k.append(group_id).push_back('\0');
-  k.append(dedupe_id);
+DedupeWindow::Key DedupeWindow::key(bool per_group, std::string_view group_id, std::string_view dedupe_id) {
+  static const HmacSha256 digest("spool dedupe window key, v1");
+  // Both ids are printable ASCII, so a NUL cannot occur inside either. Ids are at most
+  // 128 characters each; longer ones (only from a damaged record) take the slow path.
+  char buffer[2 * 128 + 1];
+  std::string joined;
+  std::string_view text = dedupe_id;
+  if (per_group) {
+    const size_t n = group_id.size() + 1 + dedupe_id.size();
+    char* out = buffer;
+    if (n > sizeof buffer) {
+      joined.resize(n);
+      out = joined.data();
+    }
+    std::memcpy(out, group_id.data(), group_id.size());
+    out[group_id.size()] = '\0';
+    std::memcpy(out + group_id.size() + 1, dedupe_id.data(), dedupe_id.size());
+    text = std::string_view(out, n);
+  }
+  const HmacSha256::Mac mac = digest(text);
+  Key k;
+  std::memcpy(k.bytes.data(), mac.data(), k.bytes.size());
   return k;
 }
 
-DedupeWindow::Entry* DedupeWindow::find(const std::string& key, int64_t now_ms) {
+void DedupeWindow::Entry::wait(Waiter w) {
+  if (!waiters) waiters = std::make_unique<std::vector<Waiter>>();
+  waiters->push_back(std::move(w));
+}
+
+DedupeWindow::Entry* DedupeWindow::find(const Key& key, int64_t now_ms) {
   Entry* e = entries_.find(key);
   if (e == nullptr || e->expires_ms <= now_ms) return nullptr;
   return e;
 }
 
-DedupeWindow::Entry& DedupeWindow::insert(const std::string& key, std::string message_id, uint64_t seq,
+DedupeWindow::Entry& DedupeWindow::insert(const Key& key, const Bytes16& message_id, uint64_t seq,
                                           FramePosition position, int64_t sent_ms, bool durable,
                                           std::vector<FramePosition>* released) {
   auto [found, fresh] = entries_.try_emplace(key);
@@ -27,28 +51,30 @@ DedupeWindow::Entry& DedupeWindow::insert(const std::string& key, std::string me
   // seconds); its Expiry node will find a different seq and leave this one alone, so
   // the old pin is released now.
   if (!fresh) released->push_back(e.position);
-  e.message_id = std::move(message_id);
+  e.message_id = message_id;
   e.seq = seq;
   e.position = position;
   e.expires_ms = sent_ms + kWindowMs;
   e.durable = durable;
-  e.waiters.clear();
+  e.waiters.reset();
   by_expiry_.push_back(Expiry{e.expires_ms, key, seq});
   return e;
 }
 
-void DedupeWindow::settle(const std::string& key, uint64_t seq, const Status& outcome,
+void DedupeWindow::settle(const Key& key, uint64_t seq, const Status& outcome,
                           std::vector<FramePosition>* released) {
   Entry* e = entries_.find(key);
   if (e == nullptr || e->seq != seq) return;
-  std::vector<std::function<void(Status)>> waiters = std::move(e->waiters);
+  std::unique_ptr<std::vector<Waiter>> waiters = std::move(e->waiters);
   if (outcome.ok()) {
     e->durable = true;
   } else {
     released->push_back(e->position);
     entries_.erase(key);
   }
-  for (auto& w : waiters) w(outcome);
+  if (waiters) {
+    for (auto& w : *waiters) w(outcome);
+  }
 }
 
 void DedupeWindow::expire(int64_t now_ms, std::vector<FramePosition>* released) {
@@ -68,9 +94,10 @@ void DedupeWindow::expire(int64_t now_ms, std::vector<FramePosition>* released) 
 }
 
 void DedupeWindow::clear(std::vector<FramePosition>* released) {
-  entries_.for_each([&](const std::string&, Entry& e) {
+  entries_.for_each([&](const Key&, Entry& e) {
     released->push_back(e.position);
-    for (auto& w : e.waiters) w(Status(Errc::kQueueNotFound, "The specified queue does not exist."));
+    if (!e.waiters) return;
+    for (auto& w : *e.waiters) w(Status(Errc::kQueueNotFound, "The specified queue does not exist."));
   });
   entries_.clear();
   by_expiry_.clear();

@@ -120,7 +120,7 @@ void Shard::replay(const LogRecordView& record, std::map<uint64_t, std::unique_p
         // send. Nothing is pinned yet during replay: `released` is dropped.
         std::vector<FramePosition> released;
         q->dedupe.insert(DedupeWindow::key(q->settings.dedupe_per_group, h->group_id, h->dedupe_id),
-                         std::string(h->message_id), record.seq.value, record.position, h->sent_ms,
+                         to_bytes16(h->message_id), record.seq.value, record.position, h->sent_ms,
                          /*durable=*/true, &released);
       }
       if (record.seq.value < q->purged_below) break;

@@ -196,7 +196,7 @@ class Shard {
   // (and takes failed ones out), all in one executor task. seal() marks the end of the
   // batch's appends.
   void append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, size_t index, const EnqueueRecord& r,
-                      std::string dedupe_key);
+                      std::optional<DedupeWindow::Key> dedupe_key);
   // The same for a standard queue's whole batch (records[i] is batch->results[i]): one
   // placement and one completion for all of its frames.
   void append_enqueues(Queue& q, const std::shared_ptr<SendBatch>& batch, const std::vector<EnqueueRecord>& records);

@@ -38,7 +38,7 @@ struct Shard::SendBatch {
     StoredMessage stored;
     Bytes16 id{};            // the MessageId
     std::string group;
-    std::string dedupe_key;  // empty: not remembered
+    std::optional<DedupeWindow::Key> dedupe_key;  // absent: not remembered
     Status outcome;          // written by the log's completion thread
   };
 
@@ -82,19 +82,19 @@ void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
     if (!q->settings.fifo) standard.reserve(messages.size());
     for (size_t i = 0; i < messages.size(); ++i) {
       OutgoingMessage& m = messages[i];
-      std::string key;
+      std::optional<DedupeWindow::Key> key;
       if (q->settings.fifo) {
         key = DedupeWindow::key(q->settings.dedupe_per_group, m.group_id, m.dedupe_id);
-        if (DedupeWindow::Entry* e = q->dedupe.find(key, now)) {
+        if (DedupeWindow::Entry* e = q->dedupe.find(*key, now)) {
           // Accepted, not enqueued: the answer names the original message.
           EngineMetrics::count(q->series->deduplicated, 1);
-          SentMessage original{to_bytes16(e->message_id), e->seq};
+          SentMessage original{e->message_id, e->seq};
           if (e->durable) {
             batch->results[i] = original;
             continue;
           }
           ++batch->answers_pending;
-          e->waiters.push_back([batch, i, original](Status st) {
+          e->wait([batch, i, original](Status st) {
             batch->results[i] = st.ok() ? Result<SentMessage>(original) : Result<SentMessage>(st);
             batch->answer_one();
           });
@@ -115,7 +115,7 @@ void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
       r.sender_id = std::move(m.sender_id);
       r.attributes = std::move(m.attributes);
       r.body = std::move(m.body);
-      if (q->settings.fifo) append_enqueue(*q, batch, i, r, std::move(key));
+      if (q->settings.fifo) append_enqueue(*q, batch, i, r, key);
     }
     if (!standard.empty()) append_enqueues(*q, batch, standard);
     if (!batch->frames.empty()) serve_waiters(*q);
@@ -137,14 +137,14 @@ void Shard::enqueue_moved(uint64_t queue_id, EnqueueRecord record,
     record.visible_at_ms = clock_.now_ms();
     record.first_receive_ms = 0;
     record.receive_count = 0;
-    append_enqueue(*q, batch, 0, record, std::string());
+    append_enqueue(*q, batch, 0, record, std::nullopt);
     if (!batch->frames.empty()) serve_waiters(*q);
     seal(queue_id, batch);
   });
 }
 
 void Shard::append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, size_t index,
-                           const EnqueueRecord& r, std::string dedupe_key) {
+                           const EnqueueRecord& r, std::optional<DedupeWindow::Key> dedupe_key) {
   size_t k = batch->frames.size();
   SendBatch::Frame& f = batch->frames.emplace_back();
   f.index = index;
@@ -170,12 +170,12 @@ void Shard::append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, si
   f.stored.position = appended->position;
   log_->add_live(f.position).ignore();
   q.state.add(f.seq, f.stored, clock_.now_ms(), f.group);  // see the top of this file
-  if (!dedupe_key.empty()) {
+  if (dedupe_key) {
     std::vector<FramePosition> released;
-    q.dedupe.insert(dedupe_key, std::string(bytes_view(r.message_id)), f.seq, f.position, r.sent_ms, /*durable=*/false, &released);
+    q.dedupe.insert(*dedupe_key, r.message_id, f.seq, f.position, r.sent_ms, /*durable=*/false, &released);
     log_->add_live(f.position).ignore();  // the window's pin (DedupeWindow's header)
     mark_dead(released);
-    f.dedupe_key = std::move(dedupe_key);
+    f.dedupe_key = dedupe_key;
   }
 }
 
@@ -249,7 +249,7 @@ void Shard::finish_enqueues(uint64_t queue_id, const std::shared_ptr<SendBatch>&
         if (auto position = q->state.remove(f.seq)) log_->mark_dead(*position).ignore();
       }
     }
-    if (q != nullptr && !f.dedupe_key.empty()) q->dedupe.settle(f.dedupe_key, f.seq, f.outcome, &released);
+    if (q != nullptr && f.dedupe_key) q->dedupe.settle(*f.dedupe_key, f.seq, f.outcome, &released);
   }
   mark_dead(released);
   if (q != nullptr) EngineMetrics::count(q->series->sent, sent);
