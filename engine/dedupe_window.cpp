@@ -8,24 +8,16 @@ namespace spool {
 
 DedupeWindow::Key DedupeWindow::key(bool per_group, std::string_view group_id, std::string_view dedupe_id) {
   static const HmacSha256 digest("spool dedupe window key, v1");
-  // Both ids are printable ASCII, so a NUL cannot occur inside either. Ids are at most
-  // 128 characters each; longer ones (only from a damaged record) take the slow path.
-  char buffer[2 * 128 + 1];
-  std::string joined;
-  std::string_view text = dedupe_id;
+  HmacSha256::Mac mac;
   if (per_group) {
-    const size_t n = group_id.size() + 1 + dedupe_id.size();
-    char* out = buffer;
-    if (n > sizeof buffer) {
-      joined.resize(n);
-      out = joined.data();
-    }
-    std::memcpy(out, group_id.data(), group_id.size());
-    out[group_id.size()] = '\0';
-    std::memcpy(out + group_id.size() + 1, dedupe_id.data(), dedupe_id.size());
-    text = std::string_view(out, n);
+    // Both ids are printable ASCII, so a NUL cannot occur inside either.
+    thread_local std::string joined;
+    joined.assign(group_id).push_back('\0');
+    joined.append(dedupe_id);
+    mac = digest(joined);
+  } else {
+    mac = digest(dedupe_id);
   }
-  const HmacSha256::Mac mac = digest(text);
   Key k;
   std::memcpy(k.bytes.data(), mac.data(), k.bytes.size());
   return k;
