@@ -18,7 +18,8 @@
 // of the last five minutes, so its entry is the RAM a FIFO message costs long after it
 // was deleted: at 50k messages/s that is 15M entries. With the id itself as the key
 // (up to 128 characters, kept twice) and the MessageId as a string, an entry took about
-// 280 bytes; as 16-byte digests and arrays, about 130.
+// 300 bytes; as 16-byte digests and arrays, about 140 (spoold's RSS per FIFO message sent
+// within the window, measured with bench/sqs/soak.sh).
 //
 // Pure logic: no I/O, no clock (callers pass now_ms). One caller at a time.
 
