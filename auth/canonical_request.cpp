@@ -20,15 +20,10 @@ bool is_unreserved(unsigned char c) {
 }
 
 
-// Lower-case hex into out[0, 2 * size), common/random.h's encoder over raw bytes.
-void hex_into(const unsigned char* data, size_t size, char* out) {
-  hex_encode_to(std::string_view(reinterpret_cast<const char*>(data), size), out);
-}
-
-std::string to_hex(const unsigned char* data, size_t size) {
-  std::string out(size * 2, '\0');
-  hex_into(data, size, out.data());
-  return out;
+// Raw digest bytes as the std::string_view common/random.h's hex encoders take.
+template <size_t N>
+std::string_view bytes_of(const std::array<unsigned char, N>& a) {
+  return {reinterpret_cast<const char*>(a.data()), N};
 }
 
 // botocore's remove_dot_segments (botocore/utils.py): also drops empty segments, which
@@ -233,23 +228,20 @@ SigningKey derive_signing_key(std::string_view secret, std::string_view date, st
 
 std::string signature_hex(const SigningKey& key, std::string_view string_to_sign) {
   SigningKey mac = hmac(key.data(), key.size(), string_to_sign);
-  return to_hex(mac.data(), mac.size());
+  return hex_encode(bytes_of(mac));
 }
 
 std::string signature_hex(const HmacSha256& keyed, std::string_view string_to_sign) {
-  const HmacSha256::Mac mac = keyed(string_to_sign);
-  return to_hex(mac.data(), mac.size());
+  return hex_encode(bytes_of(keyed(string_to_sign)));
 }
 
 std::string sha256_hex(std::string_view data) {
-  Digest digest = sha256(data);
-  return to_hex(digest.data(), digest.size());
+  return hex_encode(bytes_of(sha256(data)));
 }
 
 Sha256Hex sha256_hex_chars(std::string_view data) {
-  Digest digest = sha256(data);
   Sha256Hex out;
-  hex_into(digest.data(), digest.size(), out.data());
+  hex_encode_to(bytes_of(sha256(data)), out.data());
   return out;
 }
 

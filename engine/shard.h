@@ -24,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -191,15 +192,16 @@ class Shard {
 
   // On the executor.
   Queue* find(uint64_t queue_id);
-  // Appends the ENQUEUE of batch->results[index], files the message and remembers its
-  // dedupe key; once every frame of the batch is durable, finish_enqueues() answers
-  // (and takes failed ones out), all in one executor task. seal() marks the end of the
-  // batch's appends.
+  // Appends the ENQUEUEs of records (records[i] answers batch->results[first_index + i])
+  // with one placement and one completion, and files the messages; once every frame of
+  // the batch is durable, finish_enqueues() answers (and takes failed ones out), all in
+  // one executor task. seal() marks the end of the batch's appends. False when the log
+  // refused them (their results hold the error).
+  bool append_enqueues(Queue& q, const std::shared_ptr<SendBatch>& batch, std::span<const EnqueueRecord> records,
+                       size_t first_index);
+  // One FIFO message: append_enqueues, then its dedupe key is remembered.
   void append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, size_t index, const EnqueueRecord& r,
                       std::optional<DedupeWindow::Key> dedupe_key);
-  // The same for a standard queue's whole batch (records[i] is batch->results[i]): one
-  // placement and one completion for all of its frames.
-  void append_enqueues(Queue& q, const std::shared_ptr<SendBatch>& batch, const std::vector<EnqueueRecord>& records);
   void seal(uint64_t queue_id, const std::shared_ptr<SendBatch>& batch);
   void finish_enqueues(uint64_t queue_id, const std::shared_ptr<SendBatch>& batch);
   void deliver(Queue& q, const ReceiveOptions& options, Delivery done);

@@ -117,7 +117,7 @@ void Shard::send(uint64_t queue_id, std::vector<OutgoingMessage> messages,
       r.body = std::move(m.body);
       if (q->settings.fifo) append_enqueue(*q, batch, i, r, key);
     }
-    if (!standard.empty()) append_enqueues(*q, batch, standard);
+    if (!standard.empty()) append_enqueues(*q, batch, standard, 0);
     if (!batch->frames.empty()) serve_waiters(*q);
     seal(queue_id, batch);
   });
@@ -145,42 +145,17 @@ void Shard::enqueue_moved(uint64_t queue_id, EnqueueRecord record,
 
 void Shard::append_enqueue(Queue& q, const std::shared_ptr<SendBatch>& batch, size_t index,
                            const EnqueueRecord& r, std::optional<DedupeWindow::Key> dedupe_key) {
-  size_t k = batch->frames.size();
-  SendBatch::Frame& f = batch->frames.emplace_back();
-  f.index = index;
-  f.id = r.message_id;
-  f.group = r.group_id;
-  f.stored = StoredMessage::make(FramePosition{}, r.sent_ms, r.visible_at_ms, 0, 0);
-  batch->unsettled.fetch_add(1);
-  uint64_t queue_id = q.state.queue_id();
-  auto appended = log_->append(record_type::kEnqueue, encode_enqueue(r), [this, batch, k, queue_id](Status st) {
-    batch->frames[k].outcome = st;
-    if (batch->unsettled.fetch_sub(1) == 1) {
-      executor_->post([this, batch, queue_id] { finish_enqueues(queue_id, batch); });
-    }
-  });
-  if (!appended) {
-    batch->results[index] = appended.error();
-    batch->frames.pop_back();  // no completion will come for it
-    batch->unsettled.fetch_sub(1);  // can't reach zero: the batch still holds one
-    return;
-  }
-  f.seq = appended->seq.value;
-  f.position = appended->position;
-  f.stored.position = appended->position;
-  log_->add_live(f.position).ignore();
-  q.state.add(f.seq, f.stored, clock_.now_ms(), f.group);  // see the top of this file
-  if (dedupe_key) {
-    std::vector<FramePosition> released;
-    q.dedupe.insert(*dedupe_key, r.message_id, f.seq, f.position, r.sent_ms, /*durable=*/false, &released);
-    log_->add_live(f.position).ignore();  // the window's pin (DedupeWindow's header)
-    mark_dead(released);
-    f.dedupe_key = dedupe_key;
-  }
+  if (!append_enqueues(q, batch, std::span<const EnqueueRecord>(&r, 1), index) || !dedupe_key) return;
+  SendBatch::Frame& f = batch->frames.back();
+  std::vector<FramePosition> released;
+  q.dedupe.insert(*dedupe_key, r.message_id, f.seq, f.position, r.sent_ms, /*durable=*/false, &released);
+  log_->add_live(f.position).ignore();  // the window's pin (DedupeWindow's header)
+  mark_dead(released);
+  f.dedupe_key = dedupe_key;
 }
 
-void Shard::append_enqueues(Queue& q, const std::shared_ptr<SendBatch>& batch,
-                            const std::vector<EnqueueRecord>& records) {
+bool Shard::append_enqueues(Queue& q, const std::shared_ptr<SendBatch>& batch,
+                            std::span<const EnqueueRecord> records, size_t first_index) {
   // The records are encoded into one buffer the shard reuses: one allocation (none once
   // it has grown) instead of one per message.
   std::string& buffer = encode_buffer_;
@@ -193,7 +168,7 @@ void Shard::append_enqueues(Queue& q, const std::shared_ptr<SendBatch>& batch,
     append_enqueue_record(buffer, r);
     ends.push_back(buffer.size());
     SendBatch::Frame& f = batch->frames.emplace_back();
-    f.index = i;
+    f.index = first_index + i;
     f.id = r.message_id;
     f.group = r.group_id;
     f.stored = StoredMessage::make(FramePosition{}, r.sent_ms, r.visible_at_ms, 0, 0);
@@ -216,7 +191,7 @@ void Shard::append_enqueues(Queue& q, const std::shared_ptr<SendBatch>& batch,
     for (size_t k = first; k < first + count; ++k) batch->results[batch->frames[k].index] = appended.error();
     batch->frames.resize(first);    // no completion will come for them
     batch->unsettled.fetch_sub(1);  // can't reach zero: the batch still holds one
-    return;
+    return false;
   }
   const int64_t now = clock_.now_ms();
   for (size_t i = 0; i < count; ++i) {
@@ -227,6 +202,7 @@ void Shard::append_enqueues(Queue& q, const std::shared_ptr<SendBatch>& batch,
     log_->add_live(f.position).ignore();
     q.state.add(f.seq, f.stored, now, f.group);  // see the top of this file
   }
+  return true;
 }
 
 void Shard::seal(uint64_t queue_id, const std::shared_ptr<SendBatch>& batch) {
